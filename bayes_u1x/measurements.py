@@ -1,0 +1,63 @@
+"""Measurement sets: named collections of experimental inputs (``bayes_u1x/data/measurements.toml``).
+
+A set is selected by name ("2021": the reference paper's inputs; "2025": final FNAL g-2 average
+with the 2025 Theory-Initiative SM value). Observables read their numbers from the set they are
+given, never from module constants, so a user can switch sets everywhere with one argument.
+"""
+from __future__ import annotations
+
+from .errors import BayesU1XError
+
+import math
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+DEFAULT_SET = "2021"
+
+
+class MeasurementError(BayesU1XError):
+    """Unknown measurement set or missing entry."""
+
+
+@dataclass(frozen=True)
+class MeasurementSet:
+    name: str
+    values: dict
+
+    def __getitem__(self, key):
+        try:
+            return self.values[key]
+        except KeyError as exc:
+            raise MeasurementError(f"measurement set {self.name!r} has no entry {key!r}") from exc
+
+    def get(self, key, default=None):
+        return self.values.get(key, default)
+
+    @property
+    def delta_amu(self) -> tuple[float, float]:
+        """(central, sigma) of Delta a_mu = a_exp - a_SM (absolute, not x1e-11)."""
+        a = self["amu"]
+        return ((a["exp_1e11"] - a["sm_1e11"]) * 1e-11,
+                math.hypot(a["exp_unc_1e11"], a["sm_unc_1e11"]) * 1e-11)
+
+
+@lru_cache(maxsize=None)
+def _all_sets() -> dict:
+    with resources.files("bayes_u1x.data").joinpath("measurements.toml").open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def available_sets() -> list[str]:
+    return sorted(_all_sets())
+
+
+def load_measurements(name: str | MeasurementSet = DEFAULT_SET) -> MeasurementSet:
+    if isinstance(name, MeasurementSet):
+        return name
+    name = str(name)
+    sets = _all_sets()
+    if name not in sets:
+        raise MeasurementError(f"unknown measurement set {name!r}; available: {', '.join(sorted(sets))}")
+    return MeasurementSet(name=name, values=sets[name])
