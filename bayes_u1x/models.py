@@ -329,17 +329,18 @@ def _primitive(v: tuple[int, ...]) -> tuple[int, ...]:
 
 
 @lru_cache(maxsize=8)
-def _enumerate(K: int) -> tuple[tuple[tuple[int, int, int, int], tuple[int, int, int]], ...]:
+def _enumerate(K: int):
     """Primitive (x_q, c_e, c_mu, c_tau) rays realisable with integer |charges| <= K.
 
     x_q is the quark charge (= c_B/3). Anomaly freedom: 9 x_q + sum c = 0 and an integer N
     multiset with sum N = sum c, sum N^3 = sum c^3, all within [-K, K].
-    Returns (ray, witness N charges at the realising scale) pairs, sorted.
+    Returns sorted (ray, N charges scaled to the primitive ray) pairs; the N charges are the first
+    integer solution found at the realising scale, divided by that scale (so possibly fractional).
     """
     if K < 1:
         raise ModelError("max charge must be a positive integer")
     nsum = _neutrino_sums(K)
-    rays: dict[tuple[int, int, int, int], tuple[int, int, int]] = {}
+    rays: dict[tuple[int, int, int, int], tuple[Fraction, Fraction, Fraction]] = {}
     r = np.arange(-K, K + 1)
     ce, cm, ct = np.meshgrid(r, r, r, indexing="ij")
     ce, cm, ct = ce.ravel(), cm.ravel(), ct.ravel()
@@ -350,8 +351,13 @@ def _enumerate(K: int) -> tuple[tuple[tuple[int, int, int, int], tuple[int, int,
         key = (s_, a ** 3 + b ** 3 + c ** 3)
         if key not in nsum:
             continue
-        ray = _primitive((-s_ // 9, a, b, c))
-        rays.setdefault(ray, nsum[key])
+        v = (-s_ // 9, a, b, c)
+        ray = _primitive(v)
+        if ray in rays:
+            continue
+        g = math.gcd(*v) or 1
+        scale = g if tuple(x // g for x in v) == ray else -g  # v = scale * ray
+        rays[ray] = tuple(Fraction(n, scale) for n in nsum[key])
     return tuple(sorted(rays.items()))
 
 
@@ -359,16 +365,16 @@ def enumerate_vector_models(max_charge: int = 10) -> list[Model]:
     """All phenomenologically distinct quark-universal vector-like anomaly-free models.
 
     Integer charges |x| <= ``max_charge`` for every field (quarks, leptons, N_i), up to overall
-    sign and scale; ordered lepton charges; N_i charges do not distinguish models. Each model is
-    returned in Table-1 normalisation c_B = 3 x_q with the primitive integer charge vector.
-    ``max_charge=10`` gives the paper's 419.
+    sign and scale; ordered lepton charges; N_i charges do not distinguish models (the model
+    carries one valid N assignment). Each model is returned in Table-1 normalisation c_B = 3 x_q
+    with the primitive integer charge vector. ``max_charge=10`` gives the paper's 419.
     """
     out = []
-    for (xq, a, b, c), _n in _enumerate(int(max_charge)):
+    for (xq, a, b, c), xn in _enumerate(int(max_charge)):
         if (xq, a, b, c) == (0, 0, 0, 0):
             out.append(dark_photon())
             continue
-        out.append(vector_model(3 * xq, a, b, c, name=f"({3 * xq};{a},{b},{c})"))
+        out.append(vector_model(3 * xq, a, b, c, name=f"({3 * xq};{a},{b},{c})", x_N=xn))
     return out
 
 
