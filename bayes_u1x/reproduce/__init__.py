@@ -1,0 +1,1 @@
+"""Reproductions of the reference paper's tables and figures through the public API."""
