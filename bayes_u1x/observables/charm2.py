@@ -1,0 +1,140 @@
+"""CHARM-II ν_μ e⁻ and ν̄_μ e⁻ elastic scattering — LABELLED RATE-ONLY FALLBACK.
+
+Measured: elastic ν_μ e and ν̄_μ e scattering in the CHARM-II calorimeter at the CERN SPS wide-band
+beam, mean energies E_ν = 23.7 GeV (ν_μ) and 19.1 GeV (ν̄_μ) (Vilain et al., Phys. Lett. B 302
+(1993) 351 and B 335 (1994) 246; arXiv:2203.13731 Sec. 5.3). The paper's strongest CHARM-II limit
+(m_X ≲ 100 MeV) is a *shape* fit to the unfolded y distributions of Fig. 1 of PLB 302 (1993) 351,
+with free normalisations. **Those distributions are not available in this repository** (checked
+/work/shared/data), so the shape analysis is not done here. This term implements the paper's second
+variant only: the total rates with the two normalisation nuisance parameters constrained to
+1.0 ± 0.3 (the red-hatched region of Fig. 6), assuming the measured rates equal the SM prediction.
+
+Formula (Eqs. 5.8–5.10, electron mass neglected, y = T/E_ν):
+
+    dσ/dy(ν_μ e)  ∝ g_L² + g_R² (1−y)²,        dσ/dy(ν̄_μ e) ∝ g_R² + g_L² (1−y)²,
+    g_L = s_W² − ½ + g_X² q_νμ q_e^L / (2√2 G_F (2E_ν m_e y + m_X²)),
+    g_R = s_W²     + g_X² q_νμ q_e^R / (2√2 G_F (2E_ν m_e y + m_X²)),
+
+with q_e^{L,R} = q_V^e ± q_A^e (for L̃_{μ−τ}: q_νμ = x_L2, q_e^L = x_L1, q_e^R = x_E1 at ε = 0, as
+printed in Eqs. 5.9–5.10; kinetic mixing enters through q_V^e). The X propagator is kept and the
+rates are integrated over y ∈ [y_min, y_max] (default [0, 1]) at the mean beam energies; the ratios
+r_i = σ_i(SM+X)/σ_i(SM) then enter
+
+    Δχ² = Σ_{i=ν,ν̄} min_{n_i} [ (n_i r_i − 1)²/s_i² + (n_i − 1)²/0.3² ] = Σ_i (r_i − 1)² / (s_i² + 0.3² r_i²),
+
+with s_i an optional statistical precision of the measured rate (default 0: the 30% normalisation
+dominates). The SM value is 0. Note that with a Gaussian normalisation nuisance Δχ² saturates at
+2/0.3² ≈ 22 for very large NP rates (the rate can always be absorbed by a small normalisation).
+
+Options: ``sw2`` (default the low-energy MS-bar s_W²), ``y_min``/``y_max`` (the y window),
+``stat_unc`` (s_ν, s_ν̄), ``norm_unc`` (default 0.3).
+"""
+from __future__ import annotations
+
+import math
+import tomllib
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from ..constants import G_F, M_E, SW2_LOW
+from ..errors import BayesU1XError
+
+DESCRIPTION = ("CHARM-II nu_mu e / anti-nu_mu e total rates with 1.0 +- 0.3 normalisation, "
+               "FALLBACK (unfolded y spectra of PLB 302 (1993) 351 not available)")
+FALLBACK = True
+
+_T_NODES, _T_WEIGHTS = np.polynomial.legendre.leggauss(40)
+
+
+class Charm2Error(BayesU1XError):
+    """Bad option for the CHARM-II fallback term."""
+
+
+@lru_cache(maxsize=1)
+def _file_inputs() -> dict:
+    with resources.files("bayes_u1x.data").joinpath("chiral_inputs.toml").open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def inputs(data=None) -> dict:
+    """The CHARM-II inputs: the measurement set's ``charm2`` entry if present, else the package file."""
+    entry = data.get("charm2") if data is not None and hasattr(data, "get") else None
+    return dict(entry) if entry else dict(_file_inputs()["charm2"])
+
+
+def _moments(energy, m, y0, y1):
+    """W[k, w] = ∫_{y0}^{y1} dy w(y) / (2 E m_e y + m²)^k for k = 1, 2 and w ∈ {1, (1−y)²}.
+
+    Integrated in t = ln(2 E m_e y + m²), in which the integrands are smooth for every m_X.
+    Returns four arrays of the shape of ``m``: (W1_one, W1_sq, W2_one, W2_sq).
+    """
+    a = 2.0 * energy * M_E
+    b = np.asarray(m, dtype=float)[..., None] ** 2
+    t0, t1 = np.log(a * y0 + b), np.log(a * y1 + b)
+    half = 0.5 * (t1 - t0)
+    t = t0 + half * (_T_NODES + 1.0)
+    u = np.exp(t)
+    y = (u - b) / a
+    jac = half * _T_WEIGHTS * u / a          # dy = u dt / a
+    sq = (1.0 - y) ** 2
+    w1 = jac / u
+    w2 = jac / u ** 2
+    return (np.sum(w1, -1), np.sum(w1 * sq, -1), np.sum(w2, -1), np.sum(w2 * sq, -1))
+
+
+def _check_window(y_min, y_max):
+    try:
+        y0, y1 = float(y_min), float(y_max)
+    except (TypeError, ValueError) as exc:
+        raise Charm2Error(f"y_min/y_max must be numbers, got {y_min!r}, {y_max!r}") from exc
+    if not (0.0 <= y0 < y1 <= 1.0):
+        raise Charm2Error(f"the y window must satisfy 0 <= y_min < y_max <= 1, got [{y0}, {y1}]")
+    return y0, y1
+
+
+def rate_ratios(cp, data=None, sw2: float | None = None, y_min: float = 0.0, y_max: float = 1.0):
+    """(r_ν, r_ν̄): CHARM-II ν_μ e and ν̄_μ e rates with X over the SM rates, y-integrated."""
+    inp = inputs(data)
+    s = SW2_LOW if sw2 is None else float(sw2)
+    if not 0.0 < s < 1.0:
+        raise Charm2Error(f"sw2 must lie in (0, 1), got {sw2!r}")
+    y0, y1 = _check_window(y_min, y_max)
+    gl, gr = s - 0.5, s
+    pref = cp.g ** 2 * cp.q_nu["mu"] / (2.0 * math.sqrt(2.0) * G_F)
+    a_l = pref * (cp.qV["e"] + cp.qA["e"])   # δg_L × (2 E m_e y + m²)
+    a_r = pref * (cp.qV["e"] - cp.qA["e"])   # δg_R × (2 E m_e y + m²)
+    w0_one = y1 - y0
+    w0_sq = ((1.0 - y0) ** 3 - (1.0 - y1) ** 3) / 3.0
+    out = []
+    for key, neutrino in (("E_nu_gev", True), ("E_nubar_gev", False)):
+        w1_one, w1_sq, w2_one, w2_sq = _moments(float(inp[key]), cp.m, y0, y1)
+        # neutrino: g_L with weight 1, g_R with (1-y)^2; antineutrino: the reverse
+        if neutrino:
+            wl0, wl1, wl2, wr0, wr1, wr2 = w0_one, w1_one, w2_one, w0_sq, w1_sq, w2_sq
+        else:
+            wl0, wl1, wl2, wr0, wr1, wr2 = w0_sq, w1_sq, w2_sq, w0_one, w1_one, w2_one
+        sm = gl ** 2 * wl0 + gr ** 2 * wr0
+        full = (sm + 2.0 * gl * a_l * wl1 + a_l ** 2 * wl2 + 2.0 * gr * a_r * wr1 + a_r ** 2 * wr2)
+        out.append(full / sm)
+    return out[0], out[1]
+
+
+def delta_chi2(cp, data, sw2: float | None = None, y_min: float = 0.0, y_max: float = 1.0,
+               stat_unc=(0.0, 0.0), norm_unc: float | None = None, **options) -> np.ndarray:
+    """Δχ² = Σ_i (r_i − 1)²/(s_i² + σ_N² r_i²) of the rate-only fallback (0 in the SM)."""
+    if options:
+        raise Charm2Error(f"unknown option(s) for the charm2 term: {sorted(options)}; options: "
+                          f"sw2, y_min, y_max, stat_unc, norm_unc")
+    sn = float(inputs(data)["norm_unc"] if norm_unc is None else norm_unc)
+    try:
+        s_nu, s_nubar = (float(v) for v in stat_unc)
+    except (TypeError, ValueError) as exc:
+        raise Charm2Error(f"stat_unc must be two numbers (nu, anti-nu), got {stat_unc!r}") from exc
+    if not (sn >= 0 and s_nu >= 0 and s_nubar >= 0) or sn + s_nu == 0 or sn + s_nubar == 0:
+        raise Charm2Error(f"uncertainties must be non-negative and not all zero "
+                          f"(norm_unc={sn}, stat_unc={stat_unc!r})")
+    r_nu, r_nubar = rate_ratios(cp, data, sw2, y_min, y_max)
+    return ((r_nu - 1.0) ** 2 / (s_nu ** 2 + (sn * r_nu) ** 2)
+            + (r_nubar - 1.0) ** 2 / (s_nubar ** 2 + (sn * r_nubar) ** 2))
