@@ -36,6 +36,10 @@ PRESETS = {
 }
 
 
+#: options a preset implies unless the user overrides them (the paper's App. B resonance rule)
+PRESET_OPTIONS = {"table1": {"resonances": {"mode": "paper"}}}
+
+
 class LikelihoodError(BayesU1XError):
     """Unknown term, bad option, or a term asked for outside its validity."""
 
@@ -93,7 +97,12 @@ class CompositeLikelihood:
 
     def __post_init__(self):
         self.model = get_model(self.model)
+        preset = self.terms if isinstance(self.terms, str) else None
         self.terms = resolve_terms(self.terms or None, self.model)
+        opts = {k: dict(v) for k, v in PRESET_OPTIONS.get(preset, {}).items() if k in self.terms}
+        for k, v in (self.term_options or {}).items():
+            opts.setdefault(k, {}).update(v)
+        self.term_options = opts
         self.data = load_measurements(self.data)
         unknown = set(self.term_options) - set(ALL_TERMS)
         if unknown:
