@@ -44,10 +44,10 @@ def cached_arrays(name: str, version: str, inputs, builder, use_cache: bool = Tr
         except Exception:  # corrupt file: rebuild
             path.unlink(missing_ok=True)
     arrays = builder()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz.tmp")
-    os.close(fd)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{name}-", suffix=".tmp")
     try:
-        np.savez(tmp, **arrays)
+        with os.fdopen(fd, "wb") as fh:  # write through the handle: np.savez(path) would append .npz
+            np.savez(fh, **arrays)
         os.replace(tmp, path)  # atomic: a killed process never leaves a half-written table
     finally:
         if os.path.exists(tmp):

@@ -1,0 +1,136 @@
+"""Trident ν_μ N → ν_μ N μ⁺μ⁻ in the equivalent-photon approximation (bayes_u1x.trident)."""
+import numpy as np
+import pytest
+
+from bayes_u1x import trident as tr
+from bayes_u1x.constants import ALPHA_EM, G_F, M_MU
+from bayes_u1x.errors import BayesU1XError
+
+RNG = np.random.default_rng(7)
+
+
+def _random_kinematics(n=6):
+    s = RNG.uniform(0.1, 30.0, n)
+    w2 = RNG.uniform(4 * M_MU ** 2 * 1.01, 0.9 * s)
+    q2 = RNG.uniform(0.0, 1.0, n) * (s - w2)
+    return tr._kinematics(s, w2, q2, RNG.uniform(-1, 1, n), RNG.uniform(0, 2 * np.pi, n)), (s, q2)
+
+
+def test_kinematics_on_shell_and_conserving():
+    (p1, p2, p3, p4, p5), (s, q2) = _random_kinematics()
+    for p, m2 in ((p1, 0), (p2, 0), (p3, 0), (p4, M_MU ** 2), (p5, M_MU ** 2)):
+        np.testing.assert_allclose(tr.mdot(p, p), m2, atol=1e-12)  # round-off on O(10) GeV
+    np.testing.assert_allclose(p1 + p2 - p3 - p4 - p5, 0, atol=1e-12)
+    np.testing.assert_allclose(2 * tr.mdot(p1, p2), s, rtol=1e-12)
+    np.testing.assert_allclose(-tr.mdot(p1 - p3, p1 - p3), q2, atol=1e-12)
+
+
+def test_neutrino_current():
+    (p1, p2, p3, p4, p5), _ = _random_kinematics()
+    n = tr.neutrino_current(p1, p3)
+    # massless current conservation and the spin sum Σ N·N* = Tr[p3 γ^μ P_L p1 γ_μ] = −4 p1·p3
+    np.testing.assert_allclose(np.abs(tr.mdot(n, p1)), 0, atol=1e-11)
+    np.testing.assert_allclose(tr.mdot(n, n.conj()).real, -4 * tr.mdot(p1, p3), rtol=1e-10)
+
+
+def test_ward_identity():
+    mom, _ = _random_kinematics()
+    vv, aa, _ = tr.squared_amplitudes(*mom)
+    gv, ga, _ = tr.squared_amplitudes(*mom, gauge_check=True)
+    # ε -> p2 must give zero: relative size at round-off level
+    assert np.max(np.abs(gv) / vv) < 1e-10 and np.max(np.abs(ga) / aa) < 1e-10
+    assert np.all(vv > 0) and np.all(aa > 0)
+
+
+def test_vector_vanishes_at_zero_momentum_transfer():
+    # conserved vector current: dσ_V/dQ² ∝ Q² as Q² -> 0; the axial one stays finite (∝ m_μ²)
+    q2 = np.array([1e-6, 1e-5])
+    dv, da, _ = tr.dsigma_nu_gamma(np.full(2, 10.0), np.full(2, 0.3), q2, n_y=10, n_phi=4)
+    assert dv[1] / dv[0] == pytest.approx(10.0, rel=1e-3)  # linear in Q² up to O(Q²/W²)
+    assert da[1] / da[0] == pytest.approx(1.0, rel=1e-3)
+
+
+def test_angular_quadrature_converged_and_va_vanishes():
+    s, w2, q2 = np.array([20.0, 2.0, 0.3]), np.array([0.2, 0.1, 0.05]), np.array([1.0, 0.05, 0.01])
+    fine = tr.angular_average(s, w2, q2, n_y=48, n_phi=16)
+    fast = tr.angular_average(s, w2, q2, n_y=tr.DEFAULT_GRID["n_y"], n_phi=tr.DEFAULT_GRID["n_phi"])
+    for i in range(2):
+        np.testing.assert_allclose(fast[i], fine[i], rtol=1e-4)  # default grid is the production one
+    # V–A interference is C-odd and integrates to zero over the μ⁺μ⁻ phase space
+    assert np.max(np.abs(fine[2]) / fine[0]) < 1e-8
+
+
+def _sigma_nu_gamma(s):
+    w2, q2, wt = tr._nodes_nu_gamma(s, 16, 16)
+    dv, da, _ = tr.dsigma_nu_gamma(np.full_like(w2, s), w2, q2, n_y=10, n_phi=4)
+    return np.sum(wt * dv), np.sum(wt * da)
+
+
+def test_leading_log_normalisation():
+    # equivalent-muon approximation: σ_V(νγ->νμμ) ≈ (α G_F² s/9π²)[ln(s/m_μ²) − c] for s >> m_μ²
+    # (2 × ∫dz (α/2π)(z²+(1−z)²) ln(s/m²) × G_F² z s/(3π)); test the slope in ln s
+    k = ALPHA_EM * G_F ** 2 / (9 * np.pi ** 2)
+    s1, s2 = 100.0, 1000.0
+    slope = (_sigma_nu_gamma(s2)[0] / s2 - _sigma_nu_gamma(s1)[0] / s1) / np.log(s2 / s1)
+    assert slope == pytest.approx(k, rel=0.03)  # O(m²/s · log) subleading terms at s = 100 GeV²
+
+
+def test_chiral_limit_axial_equals_vector():
+    # for s >> m_μ² the muon mass is irrelevant and V and A rates coincide
+    v, a = _sigma_nu_gamma(1000.0)
+    assert a / v == pytest.approx(1.0, abs=0.005)  # power corrections m²/s ~ 1e-5 times logs
+    v, a = _sigma_nu_gamma(1.0)
+    assert a / v > 1.1  # near threshold the axial current is enhanced by m_μ terms
+
+
+def test_form_factor():
+    assert tr.helm_form_factor(0.0) == pytest.approx(1.0)
+    q = np.array([0.01, 0.05, 0.1])
+    assert np.all(np.diff(tr.helm_form_factor(q)) < 0)
+    phi = tr.photon_flux_integral(np.array([1e-6, 1e-4, 1e-2]))
+    assert np.all(np.diff(phi) < 0) and np.all(phi > 0)
+
+
+@pytest.fixture(scope="module")
+def table():
+    return tr.trident_table()
+
+
+def test_table_eft_limit(table):
+    ratio = tr.TridentRatio(table)
+    # m_X >> sqrt<Q²> (~1.8 GeV at CCFR): the full result approaches Eq. 3.21 with 1.13 -> S0A/S0V
+    for m in (30.0, 300.0):
+        c = 0.3 * m ** 2
+        full = ratio.ratio(c, -0.2 * m ** 2, m)
+        eft = tr.eft_ratio(0.3, -0.2, ratio.ratio_av)
+        assert full == pytest.approx(eft, rel=0.01)  # Q²/m² ≲ 0.4% at 30 GeV
+    # the computed axial/vector weight vs the 1.13 of Eq. 3.21 (ref. [52]); 5%: mean beam energy
+    assert ratio.ratio_av == pytest.approx(1.13, rel=0.05)
+    assert abs(float(table["va"])) < 1e-8 * table["S"][0, 0, 0]
+
+
+def test_propagator_suppresses(table):
+    # a light mediator is felt with 1/(m² + Q²): weaker than the contact form, monotonic in m
+    ratio = tr.TridentRatio(table)
+    m = np.array([0.05, 0.2, 1.0, 2.0, 10.0])
+    h1, h2 = ratio.moments(m)
+    assert np.all(np.diff(h1[0] * m ** 2) > 0) and np.all(h1[0] * m ** 2 < 1)
+    assert np.all(h2[0] * m ** 4 <= h1[0] * m ** 2)  # Cauchy–Schwarz-type ordering of moments
+
+
+def test_fast_path_matches_direct(table):
+    # interpolation in ln m between grid points vs a direct evaluation at an off-grid mass
+    ratio = tr.TridentRatio(table)
+    m = 0.37
+    c_v, c_a = 0.05, -0.03
+    direct = tr.direct_ratio(c_v, c_a, m)
+    assert ratio.ratio(c_v, c_a, m) == pytest.approx(direct, rel=2e-3)  # linear interpolation error
+
+
+def test_bad_inputs():
+    with pytest.raises(BayesU1XError):
+        tr.trident_table(e_nu=-1.0)
+    with pytest.raises(BayesU1XError):
+        tr.trident_table(form_factor="nope")
+    with pytest.raises(BayesU1XError):
+        tr.TridentRatio(tr.trident_table()).ratio(0.1, 0.0, -1.0)
