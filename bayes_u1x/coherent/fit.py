@@ -76,9 +76,10 @@ def _pull(x, sig, kind):
     if kind == "gaussian":
         return x * x / s2, 2.0 * x / s2, np.broadcast_to(2.0 / s2, x.shape)
     opx = 1.0 + x
-    with np.errstate(divide="ignore", invalid="ignore"):
-        val = np.where(opx > 0, 2.0 * (x - np.log(np.where(opx > 0, opx, 1.0))) / s2, np.inf)
-    return val, 2.0 * x / (opx * s2), 2.0 / (opx * opx * s2)
+    # clip instead of np.errstate: this runs in the Newton loop, where errstate's overhead dominates
+    safe = np.maximum(opx, 1e-300)
+    val = np.where(opx > 0, 2.0 * (x - np.log(safe)) / s2, np.inf)
+    return val, 2.0 * x / (safe * s2), 2.0 / (safe * safe * s2)
 
 
 def _poisson(mu, n, nlogn):

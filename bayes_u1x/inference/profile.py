@@ -46,6 +46,7 @@ class ProfileResult:
     nfcn: int
     errors: dict = field(default_factory=dict)
     fixed_mass: bool = True
+    method: str = "migrad"             # "migrad", or "grid-zoom" where Minuit was skipped/failed
 
     @property
     def g_x(self) -> float:
@@ -64,12 +65,12 @@ class ProfileResult:
                 "m_x_gev": self.m_x, "theta": [float(x) for x in self.theta],
                 "terms": {k: float(v) for k, v in self.terms.items()}, "is_valid": self.is_valid,
                 "at_limit": list(self.at_limit), "edm": self.edm, "nfcn": self.nfcn,
-                "errors": self.errors, "fixed_mass": self.fixed_mass}
+                "errors": self.errors, "fixed_mass": self.fixed_mass, "method": self.method}
 
 
 def _bounds(bounds) -> dict:
     b = dict(DEFAULT_BOUNDS)
-    if bounds:
+    if bounds is not None:
         if not isinstance(bounds, dict):
             bounds = dict(zip(PARAM_NAMES, np.asarray(bounds, dtype=float)))
         for k, v in bounds.items():
@@ -104,7 +105,31 @@ def _grid_local_minima(values: np.ndarray, max_seeds: int) -> list[tuple[int, ..
     return [tuple(i) for i in idx[order][:max_seeds]]
 
 
-def _minimise_from(lk, start, b, fixed_mass, tol):
+def _zoom(lk, start, b, free: list[int], half_width: np.ndarray, n: int = 15, steps: int = 7,
+          shrink: float = 3.0):
+    """Vectorised local refinement: evaluate an n^k grid around the current best point, move to its
+    minimum, shrink the box, repeat. One batched likelihood call per step; robust to the
+    discontinuous resonance step and cheap compared with single-point Minuit calls."""
+    best = np.asarray(start, dtype=float).copy()
+    lo = np.array([b[k][0] for k in PARAM_NAMES])
+    hi = np.array([b[k][1] for k in PARAM_NAMES])
+    hw = np.asarray(half_width, dtype=float).copy()
+    best_val = float(lk.delta_chi2(best[None, :])[0])
+    u = np.linspace(-1.0, 1.0, n)
+    for _ in range(steps):
+        axes = [best[i] + hw[i] * u if i in free else np.array([best[i]]) for i in range(3)]
+        pts = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, 3)
+        pts = np.clip(pts, lo, hi)
+        vals = lk.delta_chi2(pts)
+        vals = np.where(np.isfinite(vals), vals, np.inf)
+        j = int(np.argmin(vals))
+        if vals[j] <= best_val:
+            best, best_val = pts[j].copy(), float(vals[j])
+        hw = hw / shrink
+    return best, best_val
+
+
+def _minimise_from(lk, start, b, fixed_mass, tol, step=(0.05, 0.1, 0.05), simplex=True):
     names = PARAM_NAMES
 
     def fcn(x):
@@ -113,18 +138,17 @@ def _minimise_from(lk, start, b, fixed_mass, tol):
 
     fcn.errordef = Minuit.LEAST_SQUARES
     m = Minuit(fcn, np.asarray(start, dtype=float), name=names)
-    for k in names:
+    for k, e in zip(names, step):
         m.limits[k] = b[k]
-    m.errors["log10_g"] = 0.05
-    m.errors["eps_ratio"] = 0.1
-    m.errors["log10_m"] = 0.05
+        m.errors[k] = e
     if fixed_mass:
         m.fixed["log10_m"] = True
     m.tol = tol
     m.strategy = 1
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        m.simplex()
+        if simplex:
+            m.simplex()
         m.migrad()
         if m.valid:
             try:
@@ -148,7 +172,8 @@ def _result(lk, m, fixed_mass) -> ProfileResult:
 
 
 def find_minima(lk, bounds=None, fixed_mass: float | None = None, grid_shape=(61, 121, 25),
-                max_seeds: int = 6, within: float = 1.0, tol: float = 0.01) -> list[ProfileResult]:
+                max_seeds: int = 6, within: float = 1.0, tol: float = 0.01,
+                polish_above: float | None = None) -> list[ProfileResult]:
     """All distinct local minima of Δχ² within ``within`` of the best, best first.
 
     Parameters
@@ -159,6 +184,9 @@ def find_minima(lk, bounds=None, fixed_mass: float | None = None, grid_shape=(61
     fixed_mass : m_X in GeV to profile at fixed mass (the paper uses 0.2 GeV); None frees it.
     grid_shape : coarse seeding grid (log10 g, eps ratio, log10 m); the mass axis is ignored at
         fixed mass.
+    polish_above : skip MIGRAD for basins whose zoom-refined minimum already exceeds this Δχ²
+        (used by model-space scans: a Δχ² of 10 does not become < 4 by polishing within its
+        basin). Such results carry ``method="grid-zoom"`` and ``is_valid=False``.
     """
     b = _bounds(bounds)
     if fixed_mass is not None:
@@ -180,17 +208,25 @@ def find_minima(lk, bounds=None, fixed_mass: float | None = None, grid_shape=(61
         seeds = [mesh[i] for i in _grid_local_minima(vals, max_seeds)]
     if not seeds:
         raise ProfileError("the likelihood is not finite anywhere on the seeding grid")
+    # 1) vectorised zoom from every seed; 2) MIGRAD only from zoomed points that can matter
+    free = [0, 1] if fixed_mass is not None else [0, 1, 2]
+    spacing = np.array([a[1] - a[0] if len(a) > 1 else 0.0 for a in axes])
+    zoomed = [_zoom(lk, s, b, free, 1.5 * spacing) for s in seeds]
+    best_zoom = min(v for _, v in zoomed)
     results: list[ProfileResult] = []
-    for s in seeds:
-        m = _minimise_from(lk, s, b, fixed_mass is not None, tol)
+    for z, zval in zoomed:
+        if zval > best_zoom + within + 1.0:
+            continue
+        if polish_above is not None and zval > polish_above:
+            results.append(_seed_result(lk, z, fixed_mass is not None))
+            continue
+        step = np.maximum(spacing / 20, 1e-3)
+        m = _minimise_from(lk, z, b, fixed_mass is not None, tol, step=tuple(step), simplex=False)
         res = _result(lk, m, fixed_mass is not None)
-        # a discontinuous term (resonance step) can leave Minuit on the wrong side: keep the seed
-        # if it is better than where Minuit ended
-        seed_val = float(lk.delta_chi2(np.asarray(s)[None, :])[0])
-        if seed_val < res.delta_chi2 - 1e-9:
-            m = _minimise_from(lk, s, b, fixed_mass is not None, tol * 0.1)
-            res2 = _result(lk, m, fixed_mass is not None)
-            res = res2 if res2.delta_chi2 <= seed_val else _seed_result(lk, s, fixed_mass is not None)
+        if zval < res.delta_chi2 - 1e-6:
+            # MIGRAD moved uphill (discontinuous resonance step, or a kink): keep the zoomed point,
+            # flagged as not a valid Minuit minimum
+            res = _seed_result(lk, z, fixed_mass is not None)
         results.append(res)
     results.sort(key=lambda r: r.delta_chi2)
     distinct: list[ProfileResult] = []
@@ -206,7 +242,7 @@ def _seed_result(lk, s, fixed) -> ProfileResult:
     theta = np.asarray(s, dtype=float)
     per = {k: float(v[0]) for k, v in lk.terms_theta(theta[None, :]).items()}
     return ProfileResult(theta=theta, delta_chi2=float(sum(per.values())), terms=per, is_valid=False,
-                         at_limit=(), edm=float("nan"), nfcn=0, fixed_mass=fixed)
+                         at_limit=(), edm=float("nan"), nfcn=0, fixed_mass=fixed, method="grid-zoom")
 
 
 def best_fit(lk, **kw) -> ProfileResult:

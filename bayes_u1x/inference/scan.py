@@ -27,17 +27,19 @@ def model_key(model: Model) -> str:
 
 
 def profile_model(model, mass: float | None = 0.2, terms="table1", data="2021", term_options=None,
-                  grid_shape=(41, 121, 21), max_seeds: int = 4) -> dict:
+                  grid_shape=(41, 121, 21), max_seeds: int = 4, polish_above: float | None = 10.0) -> dict:
     """Profile one model; return a JSON-ready summary of its best minimum."""
     model = get_model(model)
     lk = CompositeLikelihood(model, terms=terms, data=data, term_options=term_options or {})
     t0 = time.perf_counter()
-    minima = find_minima(lk, fixed_mass=mass, grid_shape=grid_shape, max_seeds=max_seeds)
+    minima = find_minima(lk, fixed_mass=mass, grid_shape=grid_shape, max_seeds=max_seeds,
+                         polish_above=polish_above)
     best = minima[0]
     return {"model": model.name, "charges": [float(x) for x in model.table1],
             "delta_chi2": best.delta_chi2, "eps_ratio": best.eps_ratio, "g_x": best.g_x,
             "m_x_gev": best.m_x, "viable": bool(is_viable(best.delta_chi2)), "terms": best.terms,
-            "is_valid": best.is_valid, "at_limit": list(best.at_limit), "n_minima": len(minima),
+            "is_valid": best.is_valid, "method": best.method, "at_limit": list(best.at_limit),
+            "n_minima": len(minima),
             "seconds": time.perf_counter() - t0}
 
 

@@ -28,7 +28,8 @@ def table1(data="2021", terms=TERMS, mass: float = paper.TABLE1_MASS) -> dict:
     rows = []
     for ref in paper.TABLE1:
         res = profile_model(ref["charges"], mass=mass, terms=terms, data=data,
-                            term_options=_term_options(terms), grid_shape=(61, 241, 1), max_seeds=6)
+                            term_options=_term_options(terms), grid_shape=(61, 241, 1), max_seeds=6,
+                            polish_above=None)
         rows.append({
             "charges": list(ref["charges"]), "delta_chi2": res["delta_chi2"], "eps_ratio": res["eps_ratio"],
             "g_x": res["g_x"], "terms": res["terms"], "is_valid": res["is_valid"], "viable": res["viable"],
@@ -47,7 +48,8 @@ def fig4(n_values=range(0, 8), data="2021", terms=TERMS, mass: float = paper.TAB
     out = []
     for N in n_values:
         res = profile_model((3, -6, N, -3 - N), mass=mass, terms=terms, data=data,
-                            term_options=_term_options(terms), grid_shape=(61, 241, 1), max_seeds=6)
+                            term_options=_term_options(terms), grid_shape=(61, 241, 1), max_seeds=6,
+                            polish_above=None)
         res["N"] = int(N)
         out.append(res)
     return out

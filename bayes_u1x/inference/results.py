@@ -1,0 +1,211 @@
+"""Posterior results as ArviZ InferenceData (netCDF): build, save, load, summarise.
+
+Groups written by :func:`build_inference_data`:
+
+- ``posterior``: ``log10_g``, ``eps_ratio``, ``log10_m`` with dims (chain, draw); each emcee walker
+  is one "chain" (after burn-in and thinning);
+- ``log_likelihood``: one variable per likelihood term, ln L_t = −Δχ²_t/2;
+- ``sample_stats``: ``lp`` (log posterior), ``delta_chi2`` (total), ``acceptance_rate`` (per walker);
+- ``prior``: independent prior draws (one chain);
+- attrs (on every group): model name and charges, terms, measurement set and its values, run file
+  text and resolved settings, prior file text, seed, package/emcee/ArviZ versions, convergence
+  diagnostics, initial (profile) best fit and the best point found.
+"""
+from __future__ import annotations
+
+import json
+import math
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import BayesU1XError
+
+PARAMS = ("log10_g", "eps_ratio", "log10_m")
+
+
+class ResultsError(BayesU1XError):
+    """A result file is missing, unreadable or not a bayes_u1x posterior."""
+
+
+def _json(obj) -> str:
+    from ..cli._util import to_jsonable
+    return json.dumps(to_jsonable(obj), sort_keys=True)
+
+
+def build_inference_data(state, terms, names, diagnostics: dict, config=None, likelihood=None,
+                         prior=None, prior_draws=None):
+    """InferenceData from a checkpoint state (:class:`~.sample.ChainState`) and diagnostics."""
+    import arviz as az
+    import emcee
+    import xarray as xr
+
+    from .. import __version__
+
+    burn, thin = int(diagnostics.get("burn_in", 0)), max(int(diagnostics.get("thin", 1)), 1)
+    chain = state.chain[burn::thin]           # (N, W, d)
+    lp = state.log_prob[burn::thin]           # (N, W)
+    blobs = state.blobs[burn::thin]           # (N, W, T)
+    tr = lambda a: np.swapaxes(a, 0, 1)       # -> (W, N, ...)
+    posterior = {nm: tr(chain[..., i]) for i, nm in enumerate(names)}
+    loglik = {t: tr(-0.5 * blobs[..., j]) for j, t in enumerate(terms)}
+    stats = {"lp": tr(lp), "delta_chi2": tr(blobs.sum(axis=-1))}
+    kw = {}
+    if prior_draws is not None and len(prior_draws):
+        kw["prior"] = {nm: prior_draws[None, :, i] for i, nm in enumerate(names)}
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "more chains than draws" for short runs is expected
+        idata = az.from_dict(posterior=posterior, log_likelihood=loglik, sample_stats=stats, **kw)
+    n_iter = max(state.iteration, 1)
+    idata.sample_stats["acceptance_rate"] = xr.DataArray(state.accepted / n_iter, dims=["chain"],
+                                                         coords={"chain": idata.posterior.chain.values})
+
+    # best fit: the initial (profile) minimum or the lowest-Δχ² point of the whole chain
+    init = json.loads(state.attrs.get("init", "{}")) if isinstance(state.attrs.get("init"), str) else {}
+    all_chi = state.blobs.sum(axis=-1)
+    best_theta, best_chi = None, math.inf
+    if all_chi.size:
+        k = np.unravel_index(np.nanargmin(np.where(np.isfinite(all_chi), all_chi, np.inf)), all_chi.shape)
+        best_theta, best_chi = state.chain[k], float(all_chi[k])
+    if init.get("best_theta") is not None and init.get("best_delta_chi2", math.inf) <= best_chi:
+        best_theta, best_chi = np.asarray(init["best_theta"]), float(init["best_delta_chi2"])
+
+    attrs = {
+        "bayes_u1x_result": "posterior",
+        "package_version": __version__,
+        "emcee_version": emcee.__version__,
+        "arviz_version": az.__version__,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "parameters": _json(list(names)),
+        "terms": _json(list(terms)),
+        "diagnostics": _json(diagnostics),
+        "converged": int(bool(diagnostics.get("converged"))),
+        "init": _json(init),
+        "best_fit_theta": _json(None if best_theta is None else list(best_theta)),
+        "best_fit_delta_chi2": best_chi if math.isfinite(best_chi) else float("nan"),
+        "n_steps": int(state.iteration),
+        "n_walkers": int(state.chain.shape[1]),
+        "identity": state.attrs.get("identity", ""),
+    }
+    if config is not None:
+        attrs.update({
+            "run_name": config.name,
+            "run_source": str(config.source),
+            "run_file": config.text or "",
+            "run_settings": config.to_json(),
+            "seed": int(config.run["seed"]),
+        })
+    model = getattr(likelihood, "model", None)
+    if model is not None:
+        attrs.update({"model_name": model.name, "model_label": model.label(),
+                      "model_charges": _json(model.charges_dict())})
+    data = getattr(likelihood, "data", None)
+    if data is not None and hasattr(data, "values"):
+        attrs.update({"data_set": data.name, "data_values": _json(data.values)})
+    if prior is not None:
+        attrs.update({"prior_source": str(prior.source), "prior_file": prior.text or "",
+                      "prior_spec": _json(prior.spec())})
+    for grp in idata.groups():
+        idata[grp].attrs.update(attrs)
+    return idata
+
+
+def save_results(idata, path) -> Path:
+    """Write to netCDF atomically (temporary file, then rename)."""
+    import os
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    idata.to_netcdf(str(tmp), engine="h5netcdf")
+    os.replace(tmp, path)
+    return path
+
+
+def load_results(path):
+    """Read a ``posterior.nc`` written by :func:`save_results`."""
+    import arviz as az
+    path = Path(path)
+    if path.is_dir():
+        path = path / "posterior.nc"
+    if not path.is_file():
+        raise ResultsError(f"result file {path} not found")
+    try:
+        idata = az.from_netcdf(str(path), engine="h5netcdf")
+    except Exception as exc:  # noqa: BLE001 - any read failure is a user-facing "bad file"
+        raise ResultsError(f"{path}: cannot be read as ArviZ InferenceData ({exc})") from exc
+    if "posterior" not in idata.groups() or idata.posterior.attrs.get("bayes_u1x_result") != "posterior":
+        raise ResultsError(f"{path}: not a bayes_u1x posterior (no 'posterior' group with bayes_u1x attrs)")
+    return idata
+
+
+def result_attr(idata, key, default=None):
+    """An attribute of the posterior group, JSON-decoded where it was stored as JSON."""
+    v = idata.posterior.attrs.get(key, default)
+    if isinstance(v, str) and (v[:1] in ("[", "{") or v in ("null", "true", "false")):
+        try:
+            return json.loads(v)
+        except json.JSONDecodeError:
+            return v
+    return v
+
+
+def summarize(idata) -> dict:
+    """Posterior summary: ArviZ table (mean, sd, 94% HDI, ESS bulk/tail, R̂), per-term Δχ², fit."""
+    import arviz as az
+    import warnings
+    names = result_attr(idata, "parameters", list(PARAMS))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = az.summary(idata, var_names=list(names), round_to="none")
+    rows = {nm: {k: float(v) for k, v in table.loc[nm].items()} for nm in names}
+    terms = result_attr(idata, "terms", [])
+    per_term = {}
+    for t in terms:
+        chi = -2.0 * np.asarray(idata.log_likelihood[t])
+        per_term[t] = {"mean": float(np.mean(chi)), "median": float(np.median(chi))}
+    total = np.asarray(idata.sample_stats["delta_chi2"])
+    diag = result_attr(idata, "diagnostics", {})
+    return {
+        "model": idata.posterior.attrs.get("model_name"),
+        "model_label": idata.posterior.attrs.get("model_label"),
+        "terms": terms,
+        "data_set": idata.posterior.attrs.get("data_set"),
+        "converged": bool(idata.posterior.attrs.get("converged", 0)),
+        "n_walkers": int(idata.posterior.attrs.get("n_walkers", idata.posterior.sizes["chain"])),
+        "n_steps": int(idata.posterior.attrs.get("n_steps", 0)),
+        "draws_kept": int(idata.posterior.sizes["chain"] * idata.posterior.sizes["draw"]),
+        "parameters": rows,
+        "delta_chi2_terms": per_term,
+        "delta_chi2_total": {"mean": float(np.mean(total)), "min": float(np.min(total))},
+        "best_fit_theta": result_attr(idata, "best_fit_theta"),
+        "best_fit_delta_chi2": float(idata.posterior.attrs.get("best_fit_delta_chi2", float("nan"))),
+        "diagnostics": diag,
+        "seed": idata.posterior.attrs.get("seed"),
+        "package_version": idata.posterior.attrs.get("package_version"),
+    }
+
+
+def format_summary(summary: dict) -> str:
+    """Human-readable text of :func:`summarize`."""
+    lines = [f"model {summary['model']} {summary['model_label'] or ''}".rstrip(),
+             f"terms: {', '.join(summary['terms'])} (data set {summary['data_set']})",
+             f"{summary['n_walkers']} walkers x {summary['n_steps']} steps, {summary['draws_kept']} draws kept; "
+             f"converged: {'yes' if summary['converged'] else 'NO'}"]
+    d = summary.get("diagnostics") or {}
+    if d.get("tau"):
+        lines.append(f"tau = {', '.join(f'{t:.1f}' for t in d['tau'])}  burn-in {d.get('burn_in')}  "
+                     f"thin {d.get('thin')}  acceptance {d.get('acceptance', float('nan')):.3f}")
+    hdr = f"{'parameter':<11}{'mean':>10}{'sd':>9}{'hdi_3%':>10}{'hdi_97%':>10}{'ess_bulk':>10}{'ess_tail':>10}{'r_hat':>8}"
+    lines.append(hdr)
+    for nm, r in summary["parameters"].items():
+        lines.append(f"{nm:<11}{r['mean']:>10.4g}{r['sd']:>9.3g}{r['hdi_3%']:>10.4g}{r['hdi_97%']:>10.4g}"
+                     f"{r['ess_bulk']:>10.0f}{r['ess_tail']:>10.0f}{r['r_hat']:>8.4f}")
+    if summary["delta_chi2_terms"]:
+        lines.append("posterior mean Δχ² per term: " + ", ".join(
+            f"{t} {v['mean']:.3g}" for t, v in summary["delta_chi2_terms"].items()))
+    bf = summary.get("best_fit_theta")
+    if bf:
+        lines.append(f"best fit: log10_g = {bf[0]:.4g}, eps_ratio = {bf[1]:.4g}, log10_m = {bf[2]:.4g}"
+                     f"  (Δχ² = {summary['best_fit_delta_chi2']:.4g})")
+    return "\n".join(lines)

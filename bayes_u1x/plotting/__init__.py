@@ -1,0 +1,1 @@
+"""Plots of results (matplotlib, Agg backend): :mod:`.corner_plot` for posteriors."""

@@ -1,0 +1,139 @@
+"""Corner plot of a posterior (``posterior.nc``) with the (g−2)_μ band panel.
+
+Main triangle (``corner``): log10 g_X, εe/g_X, log10 m_X/GeV with 68% and 95% highest-density
+2-D contours (the ``levels`` are probability mass enclosed), 1-D marginals with the 16/50/84%
+quantiles, and the best fit (profile minimum, or the lowest-Δχ² sample if better) marked.
+
+Extra panel (upper right): the derived muon coupling g_X |q_V^μ| (q_V^μ = x_μ − εe/g_X for a
+vector-like model, Eq. 2.4 with the kinetic-mixing shift) against m_X, over the band where the
+one-loop vector contribution (Eq. 2.5, full loop function from
+:func:`bayes_u1x.observables.amu.delta_a`) reproduces Δa_μ within 2σ of the measurement set the
+result was conditioned on, with the dimuon threshold m_X = 2 m_μ marked. For chiral models the
+axial coupling also contributes; the band is the vector-only one (stated in the legend).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import BayesU1XError
+
+#: 2-D contour levels: probability mass enclosed (68%, 95%)
+LEVELS = (0.68, 0.95)
+
+
+class PlotError(BayesU1XError):
+    """A result cannot be plotted (missing group, no model information)."""
+
+
+def amu_band(m_x, data_set: str = "2021", n_sigma: float = 2.0):
+    """(lower, upper) vector coupling g|q_V^μ| giving Δa_μ within n_sigma of the data set's value."""
+    from ..measurements import load_measurements
+    from ..observables.amu import delta_a
+    m_x = np.asarray(m_x, dtype=float)
+    central, sigma = load_measurements(data_set).delta_amu
+    per_unit = delta_a(1.0, 0.0, m_x)          # Δa_μ for g q_V = 1
+    lo = np.sqrt(np.clip(central - n_sigma * sigma, 0.0, None) / per_unit)
+    hi = np.sqrt((central + n_sigma * sigma) / per_unit)
+    return lo, hi
+
+
+def _samples(idata):
+    from ..inference.results import result_attr
+    names = result_attr(idata, "parameters", ["log10_g", "eps_ratio", "log10_m"])
+    post = idata.posterior
+    for nm in names:
+        if nm not in post:
+            raise PlotError(f"result has no posterior variable {nm!r}")
+    return names, np.stack([np.asarray(post[nm]).reshape(-1) for nm in names], axis=-1)
+
+
+def muon_coupling(idata, samples):
+    """g_X |q_V^μ| at the samples (needs the model's charges in the result attrs)."""
+    from ..couplings import effective_couplings
+    from ..inference.results import result_attr
+    from ..models import get_model
+    charges = result_attr(idata, "model_charges")
+    if not isinstance(charges, dict):
+        raise PlotError("result carries no model charges: cannot derive g_X q_mu")
+    spec = {"table1": charges["table1"]} if charges.get("table1") is not None else \
+        {k: v for k, v in charges.items() if v is not None}
+    model = get_model(spec)
+    g, r, m = 10.0 ** samples[:, 0], samples[:, 1], 10.0 ** samples[:, 2]
+    cp = effective_couplings(model, g, r, m, check_mass_range=False)
+    return g * np.abs(cp.qV["mu"])
+
+
+def corner_figure(idata, title: str | None = None, band: bool = True):
+    """The corner figure (matplotlib Figure) of an InferenceData posterior."""
+    import corner
+
+    from ..constants import M_MU
+    from ..inference.priors import PARAMETER_LABELS
+    from ..inference.results import result_attr
+
+    names, x = _samples(idata)
+    best = result_attr(idata, "best_fit_theta")
+    labels = [PARAMETER_LABELS.get(n, n) for n in names]
+    fig = corner.corner(x, labels=labels, levels=LEVELS, quantiles=(0.16, 0.5, 0.84),
+                        show_titles=True, title_fmt=".3g", plot_datapoints=False, fill_contours=True,
+                        smooth=1.0, bins=40, truths=best, truth_color="tab:red",
+                        color="tab:blue", labelpad=0.05)
+    fig.set_size_inches(9.5, 9.5)
+    attrs = idata.posterior.attrs
+    terms = result_attr(idata, "terms", [])
+    if title is None:
+        title = (f"{attrs.get('model_name', '')} {attrs.get('model_label', '')}\n"
+                 f"terms: {', '.join(terms)}\n"
+                 f"data {attrs.get('data_set', '?')}; {'converged' if attrs.get('converged') else 'NOT converged'}; "
+                 f"contours 68/95%; red: best fit")
+    fig.text(0.60, 0.995, title, ha="left", va="top", fontsize=8)
+
+    if band and attrs.get("model_charges"):
+        ax = fig.add_axes([0.66, 0.67, 0.31, 0.25])
+        gq = muon_coupling(idata, x)
+        lm, lgq = x[:, 2], np.log10(np.clip(gq, 1e-300, None))
+        data_set = attrs.get("data_set", "2021")
+        mgrid = np.linspace(min(lm.min(), -2.0), max(lm.max(), np.log10(4.0)), 300)
+        lo, hi = amu_band(10.0 ** mgrid, data_set)
+        ax.fill_between(mgrid, np.log10(np.clip(lo, 1e-300, None)), np.log10(hi), color="tab:orange",
+                        alpha=0.35, lw=0, zorder=0, label=r"$\Delta a_\mu$ within $2\sigma$ (vector)")
+        corner.hist2d(lm, lgq, ax=ax, levels=LEVELS, plot_datapoints=False, fill_contours=False,
+                      smooth=1.0, bins=50, color="tab:blue", plot_density=False, no_fill_contours=True)
+        ax.axvline(np.log10(2 * M_MU), color="k", ls="--", lw=0.8, label=r"$m_X = 2 m_\mu$")
+        if best:
+            gq_best = muon_coupling(idata, np.asarray(best, dtype=float)[None, :])[0]
+            ax.plot(best[2], np.log10(gq_best), marker="*", ms=10, color="tab:red", ls="none",
+                    label="best fit")
+        ax.set_xlabel(r"$\log_{10}(m_X/\mathrm{GeV})$")
+        ax.set_ylabel(r"$\log_{10}(g_X\,|q_V^\mu|)$")
+        ylo = np.nanmin(np.log10(np.clip(lo, 1e-300, None))[np.isfinite(np.log10(np.clip(lo, 1e-300, None)))])
+        ax.set_ylim(min(np.percentile(lgq, 0.5), ylo) - 0.3, max(np.percentile(lgq, 99.5), np.log10(hi).max()) + 0.3)
+        ax.set_xlim(mgrid[0], mgrid[-1])
+        ax.legend(fontsize=7, loc="upper left")
+        ax.set_title("posterior 68/95% in the $(m_X,\\ g_X q_\\mu)$ plane", fontsize=8)
+    return fig
+
+
+def plot_corner(result, out=None, dpi: int = 130, **kw):
+    """Load a result (path or InferenceData), draw the corner figure, save it as PNG.
+
+    Returns the output path (default: ``corner.png`` next to the result file)."""
+    from pathlib import Path
+
+    import matplotlib.pyplot as plt
+
+    from ..inference.results import load_results
+    if isinstance(result, (str, Path)):
+        path = Path(result)
+        idata = load_results(path)
+        default_out = (path if path.is_dir() else path.parent) / "corner.png"
+    else:
+        idata, default_out = result, Path("corner.png")
+    out = Path(out) if out is not None else default_out
+    if out.suffix.lower() != ".png":
+        raise PlotError(f"output {out} must be a .png file")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig = corner_figure(idata, **kw)
+    fig.savefig(out, dpi=dpi)
+    plt.close(fig)
+    return out
