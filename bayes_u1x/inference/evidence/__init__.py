@@ -1,0 +1,46 @@
+"""Bayesian evidence ln Z = ln ∫ L(θ) π(θ) dθ by three independent estimators.
+
+* :func:`thermodynamic_integration` / :func:`stepping_stone` — adaptive power-posterior ladder with
+  emcee (:mod:`.thermodynamic`);
+* :func:`nested_evidence` — dynesty nested sampling (:mod:`.nested`);
+* :func:`grid_evidence` — deterministic adaptive Genz–Malik cubature, with
+  :func:`grid_convergence` to show resolution convergence (:mod:`.grid`).
+
+All take a vectorised ``log_like(theta (n, d)) -> (n,)`` and a duck-typed prior (``names``,
+``bounds`` (d, 2), ``sample(n, rng)``, normalised ``log_prob(theta)``, ``ppf(u)``) and return an
+:class:`EvidenceResult`. The harmonic-mean estimator is deliberately absent.
+
+**Prior-volume dependence.** Z is the prior-weighted *average* of the likelihood, so it depends on
+the prior: widening a uniform prior on a parameter the data constrain by a factor k lowers ln Z by
+ln k (the "Occam factor"), while the best fit does not change. Bayes factors between models are
+therefore statements about the models *and* their priors; quote the priors with every ln B, and
+show how ln B moves when the prior box changes. See ``docs/evidence.md``.
+
+Use :func:`estimate_evidence` to pick an estimator by name ("ti", "ss", "nested", "grid").
+"""
+from __future__ import annotations
+
+from ._base import EvidenceError, EvidenceResult, sm_log_likelihood
+from .grid import genz_malik_rule, grid_convergence, grid_evidence
+from .nested import nested_evidence
+from .thermodynamic import stepping_stone, tempered_evidence, thermodynamic_integration
+
+METHODS = ("ti", "ss", "nested", "grid")
+
+
+def estimate_evidence(log_like, prior, method: str = "ti", **kwargs) -> EvidenceResult:
+    """Dispatch to the estimator named ``method`` (one of :data:`METHODS`)."""
+    if method == "ti":
+        return thermodynamic_integration(log_like, prior, **kwargs)
+    if method == "ss":
+        return stepping_stone(log_like, prior, **kwargs)
+    if method == "nested":
+        return nested_evidence(log_like, prior, **kwargs)
+    if method == "grid":
+        return grid_evidence(log_like, prior, **kwargs)
+    raise EvidenceError(f"unknown evidence method {method!r}; choose one of {', '.join(METHODS)}")
+
+
+__all__ = ["EvidenceError", "EvidenceResult", "METHODS", "estimate_evidence", "genz_malik_rule",
+           "grid_convergence", "grid_evidence", "nested_evidence", "sm_log_likelihood", "stepping_stone",
+           "tempered_evidence", "thermodynamic_integration"]
