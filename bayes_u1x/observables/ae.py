@@ -21,14 +21,12 @@ at m_X = 1 GeV. (The printed Eq. 5.6 omits the square root and the 10⁻¹³ uni
 """
 from __future__ import annotations
 
-import tomllib
-from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 
 from ..constants import M_E
 from ..errors import BayesU1XError
+from ._chiral_inputs import term_inputs
 from .amu import delta_a
 
 DESCRIPTION = "electron g-2 with alpha from Rb (default) or Cs (Sec. 5.2, Eq. 5.6)"
@@ -40,16 +38,9 @@ class AeError(BayesU1XError):
     """Bad option for the electron g-2 term (unknown alpha input)."""
 
 
-@lru_cache(maxsize=1)
-def _file_inputs() -> dict:
-    with resources.files("bayes_u1x.data").joinpath("chiral_inputs.toml").open("rb") as fh:
-        return tomllib.load(fh)
-
-
 def inputs(data=None) -> dict:
     """The a_e inputs: the measurement set's ``ae`` entry if it has one, else the package file."""
-    entry = data.get("ae") if data is not None and hasattr(data, "get") else None
-    return dict(entry) if entry else dict(_file_inputs()["ae"])
+    return term_inputs("ae", data)
 
 
 def measurement(data=None, alpha: str | None = None) -> tuple[float, float]:

@@ -30,14 +30,12 @@ range starts at 10 MeV where it is adequate at the level of the paper's treatmen
 from __future__ import annotations
 
 import math
-import tomllib
-from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 
 from ..constants import G_F
 from ..errors import BayesU1XError
+from ._chiral_inputs import term_inputs
 
 DESCRIPTION = "atomic parity violation, 133Cs weak charge (Sec. 5.1, Eqs. 5.2-5.4)"
 
@@ -46,16 +44,9 @@ class APVError(BayesU1XError):
     """Bad input or option for the atomic-parity-violation term."""
 
 
-@lru_cache(maxsize=1)
-def _file_inputs() -> dict:
-    with resources.files("bayes_u1x.data").joinpath("chiral_inputs.toml").open("rb") as fh:
-        return tomllib.load(fh)
-
-
 def inputs(data=None) -> dict:
     """The APV inputs: the measurement set's ``apv`` entry if it has one, else the package file."""
-    entry = data.get("apv") if data is not None and hasattr(data, "get") else None
-    return dict(entry) if entry else dict(_file_inputs()["apv"])
+    return term_inputs("apv", data)
 
 
 def delta_qw(cp, Z: float = 55.0, N: float = 78.0) -> np.ndarray:

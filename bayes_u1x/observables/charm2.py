@@ -32,14 +32,12 @@ Options: ``sw2`` (default the low-energy MS-bar s_W²), ``y_min``/``y_max`` (the
 from __future__ import annotations
 
 import math
-import tomllib
-from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 
 from ..constants import G_F, M_E, SW2_LOW
 from ..errors import BayesU1XError
+from ._chiral_inputs import term_inputs
 
 DESCRIPTION = ("CHARM-II nu_mu e / anti-nu_mu e total rates with 1.0 +- 0.3 normalisation, "
                "FALLBACK (unfolded y spectra of PLB 302 (1993) 351 not available)")
@@ -52,16 +50,9 @@ class Charm2Error(BayesU1XError):
     """Bad option for the CHARM-II fallback term."""
 
 
-@lru_cache(maxsize=1)
-def _file_inputs() -> dict:
-    with resources.files("bayes_u1x.data").joinpath("chiral_inputs.toml").open("rb") as fh:
-        return tomllib.load(fh)
-
-
 def inputs(data=None) -> dict:
     """The CHARM-II inputs: the measurement set's ``charm2`` entry if present, else the package file."""
-    entry = data.get("charm2") if data is not None and hasattr(data, "get") else None
-    return dict(entry) if entry else dict(_file_inputs()["charm2"])
+    return term_inputs("charm2", data)
 
 
 def _moments(energy, m, y0, y1):

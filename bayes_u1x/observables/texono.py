@@ -36,15 +36,14 @@ is redone for it), ``t_ref_mev`` (representative recoil energy in the propagator
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 
 from ..constants import G_F, M_E, MEV, SW2_LOW
 from ..errors import BayesU1XError
+from ._chiral_inputs import term_inputs
 
 DESCRIPTION = ("TEXONO anti-nu_e e scattering, FALLBACK calibrated on Eq. 5.7 (spectrum of "
                "arXiv:0911.1597 Fig. 16(b) not available)")
@@ -55,16 +54,9 @@ class TexonoError(BayesU1XError):
     """Bad option for the TEXONO fallback term."""
 
 
-@lru_cache(maxsize=1)
-def _file_inputs() -> dict:
-    with resources.files("bayes_u1x.data").joinpath("chiral_inputs.toml").open("rb") as fh:
-        return tomllib.load(fh)
-
-
 def inputs(data=None) -> dict:
     """The TEXONO inputs: the measurement set's ``texono`` entry if present, else the package file."""
-    entry = data.get("texono") if data is not None and hasattr(data, "get") else None
-    return dict(entry) if entry else dict(_file_inputs()["texono"])
+    return term_inputs("texono", data)
 
 
 @dataclass(frozen=True)
