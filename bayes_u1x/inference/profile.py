@@ -150,6 +150,13 @@ def _minimise_from(lk, start, b, fixed_mass, tol, step=(0.05, 0.1, 0.05), simple
         if simplex:
             m.simplex()
         m.migrad()
+        for strategy in (1, 2):
+            # an invalid first MIGRAD (EDM above goal from numerical noise or a kink such as the
+            # NSI floor) is restarted from where it stopped, as the MINUIT manual recommends
+            if m.valid:
+                break
+            m.strategy = strategy
+            m.migrad()
         if m.valid:
             try:
                 m.hesse()
@@ -222,6 +229,13 @@ def find_minima(lk, bounds=None, fixed_mass: float | None = None, grid_shape=(61
             continue
         step = np.maximum(spacing / 20, 1e-3)
         m = _minimise_from(lk, z, b, fixed_mass is not None, tol, step=tuple(step), simplex=False)
+        if not m.valid:
+            # restart once from where it stopped with 10x larger steps: a kink (the NSI floor of
+            # App. B) or the resonance step can spoil the EDM estimate from very small steps
+            m2 = _minimise_from(lk, np.array(m.values), b, fixed_mass is not None, tol,
+                                step=tuple(10 * step), simplex=False)
+            if m2.valid and m2.fval <= m.fval + 1e-6:
+                m = m2
         res = _result(lk, m, fixed_mass is not None)
         if zval < res.delta_chi2 - 1e-6:
             # MIGRAD moved uphill (discontinuous resonance step, or a kink): keep the zoomed point,
