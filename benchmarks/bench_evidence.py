@@ -110,7 +110,21 @@ def main():
     ap.add_argument("--compare", nargs="*", dest="models", default=None,
                     help="instead of the timing benchmark, compare these models with all three estimators")
     ap.add_argument("--out", default=None, help="with --compare: write <out>_<method>.csv/.json and a bar plot")
+    ap.add_argument("--scan", type=int, default=None, metavar="N",
+                    help="time an evidence scan of the first N enumerated models and project to all 419 "
+                         "(uses --terms and --method; cheap default: g-2 only with a loose grid)")
+    ap.add_argument("--method", default="grid")
     a = ap.parse_args()
+    if a.scan is not None:
+        from bayes_u1x.inference.evidence_scan import evidence_scan
+        from bayes_u1x.models import enumerate_vector_models
+        ms = enumerate_vector_models(10)[:a.scan]
+        st = {"grid": {"rtol": 1e-2, "n0": 8}}.get(a.method)
+        t0 = time.time()
+        evidence_scan(ms, terms=a.terms, data=a.data, method=a.method, settings=st, profile=False, processes=1)
+        dt = time.time() - t0
+        print(f"{a.scan} models ({a.terms}, {a.method} {st}): {dt:.1f} s; projected 419: {dt / a.scan * 419:.0f} s")
+        return
     if a.models is not None:
         return compare(a)
     lk = CompositeLikelihood(a.model, terms=a.terms, data=a.data)

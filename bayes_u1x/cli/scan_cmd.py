@@ -16,6 +16,11 @@ def register(sub) -> None:
     p.add_argument("--out", default=None, help="JSON-lines file; an existing file is resumed")
     p.add_argument("--processes", type=int, default=None, help="worker processes (default: 2 cores)")
     p.add_argument("--evidence", action="store_true", help="posterior + evidence per model (see compare)")
+    p.add_argument("--method", default="ti", choices=["ti", "ss", "nested", "grid", "mc"],
+                   help="evidence estimator for --evidence (default ti)")
+    p.add_argument("--prior", default="default", help="prior file or name for --evidence")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="dask.distributed scheduler address for --evidence (default: local processes)")
     p.add_argument("--json", action="store_true", help="print a JSON list of all models")
     p.set_defaults(func=_run)
 

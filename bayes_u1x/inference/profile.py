@@ -133,7 +133,10 @@ def _minimise_from(lk, start, b, fixed_mass, tol, step=(0.05, 0.1, 0.05), simple
     names = PARAM_NAMES
 
     def fcn(x):
-        val = lk.delta_chi2(np.asarray(x, dtype=float)[None, :])[0]
+        x = np.asarray(x, dtype=float)
+        if not np.all(np.isfinite(x)):
+            return 1e30
+        val = lk.delta_chi2(x[None, :])[0]
         return float(val) if np.isfinite(val) else 1e30
 
     fcn.errordef = Minuit.LEAST_SQUARES
@@ -229,12 +232,15 @@ def find_minima(lk, bounds=None, fixed_mass: float | None = None, grid_shape=(61
             continue
         step = np.maximum(spacing / 20, 1e-3)
         m = _minimise_from(lk, z, b, fixed_mass is not None, tol, step=tuple(step), simplex=False)
+        if not np.all(np.isfinite(np.array(m.values))):
+            results.append(_seed_result(lk, z, fixed_mass is not None))
+            continue
         if not m.valid:
             # restart once from where it stopped with 10x larger steps: a kink (the NSI floor of
             # App. B) or the resonance step can spoil the EDM estimate from very small steps
             m2 = _minimise_from(lk, np.array(m.values), b, fixed_mass is not None, tol,
                                 step=tuple(10 * step), simplex=False)
-            if m2.valid and m2.fval <= m.fval + 1e-6:
+            if m2.valid and np.all(np.isfinite(np.array(m2.values))) and m2.fval <= m.fval + 1e-6:
                 m = m2
         res = _result(lk, m, fixed_mass is not None)
         if zval < res.delta_chi2 - 1e-6:

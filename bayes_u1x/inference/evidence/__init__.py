@@ -3,6 +3,7 @@
 * :func:`thermodynamic_integration` / :func:`stepping_stone` — adaptive power-posterior ladder with
   emcee (:mod:`.thermodynamic`);
 * :func:`nested_evidence` — dynesty nested sampling (:mod:`.nested`);
+* :func:`prior_monte_carlo` — plain Monte Carlo over prior draws (unbiased, for cheap likelihoods);
 * :func:`grid_evidence` — deterministic adaptive Genz–Malik cubature, with
   :func:`grid_convergence` to show resolution convergence (:mod:`.grid`).
 
@@ -22,10 +23,12 @@ from __future__ import annotations
 
 from ._base import EvidenceError, EvidenceResult, sm_log_likelihood
 from .grid import genz_malik_rule, grid_convergence, grid_evidence
+from .montecarlo import prior_monte_carlo
 from .nested import nested_evidence
+from .reference import MixtureReference, minima_reference, profile_reference
 from .thermodynamic import stepping_stone, tempered_evidence, thermodynamic_integration
 
-METHODS = ("ti", "ss", "nested", "grid")
+METHODS = ("ti", "ss", "nested", "grid", "mc")
 
 
 def estimate_evidence(log_like, prior, method: str = "ti", **kwargs) -> EvidenceResult:
@@ -38,9 +41,12 @@ def estimate_evidence(log_like, prior, method: str = "ti", **kwargs) -> Evidence
         return nested_evidence(log_like, prior, **kwargs)
     if method == "grid":
         return grid_evidence(log_like, prior, **kwargs)
+    if method == "mc":
+        return prior_monte_carlo(log_like, prior, **kwargs)
     raise EvidenceError(f"unknown evidence method {method!r}; choose one of {', '.join(METHODS)}")
 
 
-__all__ = ["EvidenceError", "EvidenceResult", "METHODS", "estimate_evidence", "genz_malik_rule",
+__all__ = ["EvidenceError", "EvidenceResult", "METHODS", "MixtureReference", "minima_reference",
+           "prior_monte_carlo", "profile_reference", "estimate_evidence", "genz_malik_rule",
            "grid_convergence", "grid_evidence", "nested_evidence", "sm_log_likelihood", "stepping_stone",
            "tempered_evidence", "thermodynamic_integration"]

@@ -1,0 +1,102 @@
+"""`bayes-u1x compare`, the reference distribution, weighted resampling and the prior-MC estimator."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from bayes_u1x.cli import main
+from bayes_u1x.inference.evidence import minima_reference, prior_monte_carlo, tempered_evidence
+from bayes_u1x.inference.evidence.thermodynamic import _resample_walkers
+from bayes_u1x.inference.priors import default_prior
+
+KEYS = {"model", "log_z", "log_z_err", "method", "log_bf_vs_sm", "log_bf_vs_lmu_ltau", "delta_chi2_min"}
+
+
+def test_compare_cli_json_and_files(tmp_path, capsys):
+    out = tmp_path / "cmp"
+    rc = main(["compare", "--models", "Lmu-Ltau", "dark-photon", "--terms", "amu", "--method", "grid",
+               "--no-profile", "--json", "--out", str(out)])
+    assert rc == 0
+    recs = json.loads(capsys.readouterr().out)
+    assert {r["model"] for r in recs} == {"Lmu-Ltau", "dark-photon"}
+    for r in recs:
+        assert KEYS <= set(r)
+        assert r["method"] == "grid"
+    ref = next(r for r in recs if r["model"] == "Lmu-Ltau")
+    assert ref["log_bf_vs_lmu_ltau"] == 0.0  # a model against itself
+    assert (tmp_path / "cmp.csv").exists() and (tmp_path / "cmp.png").stat().st_size > 0
+    assert json.loads((tmp_path / "cmp.json").read_text())[0]["model"] in {"Lmu-Ltau", "dark-photon"}
+
+
+def test_compare_cli_bad_model_is_one_line_error(capsys):
+    try:
+        rc = main(["compare", "--models", "no-such-model", "--terms", "amu", "--method", "grid", "--no-profile"])
+    except SystemExit as exc:
+        rc = exc.code
+    assert rc == 2
+    assert "unknown model" in capsys.readouterr().err
+
+
+def test_mixture_reference_is_normalised():
+    p = default_prior()
+    q = minima_reference(p, [[-3, 0.0, -1], [-2, 5, 0]], [[0.1, 0.01, 1], [0.3, 1, 1]], free_axes={2})
+    x = q.sample(200_000, np.random.default_rng(0))
+    ratio = np.exp(p.log_prob(x) - q.log_prob(x))
+    # E_q[π/q] = ∫π = 1; MC error of the mean with 2e5 draws is < 0.01 here (ratio ≤ 1/w0 = 2)
+    assert ratio.mean() == pytest.approx(1.0, abs=0.01)
+
+
+def test_resampling_keeps_weights():
+    # weighted resampling must be with replacement: the mean of the resampled points equals the
+    # weighted mean (the old without-replacement draw flattened heavy weights)
+    rng = np.random.default_rng(1)
+    pool = np.arange(10.0)[:, None]
+    logw = np.log(np.array([50.0] + [1.0] * 9))
+    draws = np.concatenate([_resample_walkers(pool, logw, 64, rng)[:, 0] for _ in range(200)])
+    truth = (50 * 0 + sum(range(1, 10))) / 59.0
+    assert draws.mean() == pytest.approx(truth, abs=0.1)  # 12800 draws: MC error ~0.03
+
+
+def _box():
+    class Box:
+        bounds = np.array([[-5.0, 5.0]] * 3)
+        names = ("a", "b", "c")
+
+        def sample(self, n, rng):
+            return rng.uniform(-5, 5, size=(n, 3))
+
+        def log_prob(self, t):
+            t = np.atleast_2d(t)
+            return np.where(np.all(np.abs(t) <= 5, axis=1), -3 * np.log(10.0), -np.inf)
+
+    return Box()
+
+
+def test_prior_mc_recovers_gaussian():
+    box = _box()
+
+    def ll(t):
+        return -0.5 * np.sum((t / 0.5) ** 2, axis=1) - 1.5 * np.log(2 * np.pi * 0.25)
+
+    r = prior_monte_carlo(ll, box, n=400_000, seed=3)
+    assert abs(r.log_z + 3 * np.log(10.0)) < 4 * r.log_z_err + 0.01  # analytic ln Z = −3 ln 10
+
+
+def test_ti_with_reference_finds_thin_sheet():
+    """Prior mass 2e-3 in a sheet that carries ~2/3 of Z: TI from a reference centred on it recovers
+    the analytic ln Z (from the prior alone the ladder tends to miss it)."""
+    box = _box()
+    w = 0.01  # sheet half-width in b
+
+    def ll(t):
+        sheet = -0.5 * (t[:, 1] / w) ** 2 + np.log(30.0)
+        return np.logaddexp(sheet, np.log(0.5) + np.zeros(len(t)))
+
+    # Z = 0.5 + 30 * sqrt(2π) w / 10   (the Gaussian sheet integrated over b, uniform in a, c)
+    truth = np.log(0.5 + 30 * np.sqrt(2 * np.pi) * w / 10)
+    q = minima_reference(box, [[0.0, 0.0, 0.0]], [[10.0, 2 * w, 10.0]], free_axes={0, 2})
+    r = tempered_evidence(ll, box, estimator="ti", reference=q, seed=2, n_ladders=3, n_walkers=128,
+                          n_steps=12, n_burn=4)
+    assert abs(r.log_z - truth) < 3 * r.log_z_err + 0.05  # 3σ plus quadrature bias allowance
