@@ -27,7 +27,7 @@ def fermion_pair_width(g_v, g_a, m_x, m_f, n_c: float = 1.0):
     """Gamma(X -> f fbar) [GeV] for vector/axial couplings g_v = g q_V, g_a = g q_A."""
     g_v, g_a, m_x = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (g_v, g_a, m_x)))
     r2 = (m_f / m_x) ** 2
-    b2 = np.clip(1.0 - 4.0 * r2, 0.0, None)
+    b2 = np.maximum(1.0 - 4.0 * r2, 0.0)  # = clip(., 0, None), without clip's Python overhead
     beta = np.sqrt(b2)
     return np.where(b2 > 0, n_c * m_x / (12 * np.pi) * beta * (g_v ** 2 * (1 + 2 * r2) + g_a ** 2 * b2), 0.0)
 

@@ -121,19 +121,31 @@ def _initial_alpha(S, pulls, free_signal, fit_signal, tpl):
         a = np.where(s > 0, (n - b) / np.where(s > 0, s, 1.0) - 1.0, 0.0)
     if free_signal:
         return a
+    s2 = sig * sig
+    act = np.arange(a.size)                 # rows still iterating (converged rows are frozen)
+    aa, ss = a, s
+    prev = np.full(a.size, np.inf)
     for _ in range(60):
-        mu = (1.0 + a) * s + b
-        g = 2.0 * s * (1.0 - n / mu)
-        h = 2.0 * s * s * n / (mu * mu)
-        if not free_signal:
-            _, d1, d2 = _pull(a, sig, pulls)
-            g, h = g + d1, h + d2
+        mu = (1.0 + aa) * ss + b
+        g = 2.0 * ss * (1.0 - n / mu)
+        h = 2.0 * ss * ss * n / (mu * mu)
+        d1, d2 = _pull_derivs(aa, s2, pulls)
+        g, h = g + d1, h + d2
         h = np.where(h > 0, h, 1.0)
         step = -g / h
         lam = np.sqrt(np.abs(g * step))
-        a = a + np.where(lam < 0.3, 1.0, 1.0 / (1.0 + lam)) * step
-        if np.all(lam < 1e-6):
-            break
+        aa = aa + np.where(lam < 0.3, 1.0, 1.0 / (1.0 + lam)) * step
+        # converged, or stuck at the rounding floor (huge signals): freeze the row
+        done = (lam < 1e-6) | ((lam < 1e-3) & (lam >= prev))
+        if done.any():
+            a[act] = aa
+            keep = ~done
+            if not keep.any():
+                break
+            act, aa, ss, lam = act[keep], aa[keep], ss[keep], lam[keep]
+        prev = lam
+    else:
+        a[act] = aa
     return a
 
 
@@ -163,64 +175,96 @@ def profile(S, pulls: str = "asymmetric", free_signal: bool = False, tol: float 
     return val, x
 
 
-def _profile_chunk(S, pulls, free_signal, tol, max_iter, tpl, fit_signal):
-    # All (N, 144) work is done in preallocated buffers: allocating large temporaries in a loop
-    # costs page faults that dominate on some systems.
-    N = S.shape[0]
+_CONSTS: dict = {}
+
+
+def _chunk_constants(tpl: Templates):
+    """Point-independent pieces of the Newton solver for one template set (built once per set)."""
+    hit = _CONSTS.get(id(tpl))
+    if hit is not None and hit[0] is tpl:
+        return hit[1]
     n = tpl.n
     RQ = np.stack([tpl.brn, tpl.ss])                         # (2, 144)
-    RQt = RQ.T.copy()
-    fixed = np.stack([RQ[0] * RQ[0], RQ[0] * RQ[1], RQ[1] * RQ[1]], axis=1)   # (144, 3)
-    sumRQ = RQ.sum(axis=1)
-    const = np.sum(np.where(n > 0, n * np.log(np.where(n > 0, n, 1.0)), 0.0)) - n.sum()
+    c = {"RQ": RQ, "RQt": RQ.T.copy(),
+         "fixed": np.stack([RQ[0] * RQ[0], RQ[0] * RQ[1], RQ[1] * RQ[1]], axis=1),   # (144, 3)
+         "sumRQ": RQ.sum(axis=1),
+         "const": np.sum(np.where(n > 0, n * np.log(np.where(n > 0, n, 1.0)), 0.0)) - n.sum(),
+         "s2": tpl.sigmas * tpl.sigmas}
+    for v in c.values():
+        if isinstance(v, np.ndarray):
+            v.setflags(write=False)
+    _CONSTS[id(tpl)] = (tpl, c)
+    return c
+
+
+def _pull_derivs(x, s2, kind):
+    """First and second derivative of the pull term (as :func:`_pull`, without its value)."""
+    if kind == "gaussian":
+        return 2.0 * x / s2, 2.0 / s2
+    safe = np.maximum(1.0 + x, 1e-300)
+    return 2.0 * x / (safe * s2), 2.0 / (safe * safe * s2)
+
+
+#: a row whose squared Newton decrement is below this and no longer decreases has reached the
+#: rounding floor (in the quadratic regime λ²_{k+1} <~ λ⁴_k, so a non-decreasing λ² is noise);
+#: rows with a huge χ² (deeply excluded points) never reach the absolute ``tol`` otherwise and
+#: used to run all ``max_iter`` iterations
+_STALL_LAM2 = 1e-6
+
+
+def _profile_chunk(S, pulls, free_signal, tol, max_iter, tpl, fit_signal):
+    # Only rows that have not converged are iterated (the active set is compacted as rows
+    # converge); every operation is row-wise, so a row's result does not depend on the others.
+    N = S.shape[0]
+    n = tpl.n
+    c = _chunk_constants(tpl)
+    RQ, RQt, fixed, sumRQ, const, s2 = c["RQ"], c["RQt"], c["fixed"], c["sumRQ"], c["const"], c["s2"]
     sig = tpl.sigmas
     use_pull = np.array([fit_signal and not free_signal, True, True])
-    Ssum = S.sum(axis=1)
-    mu, r, w, bg = (np.empty_like(S) for _ in range(4))
+    pull_idx = [j for j in range(3) if use_pull[j]]
+    Ssum_all = S.sum(axis=1)
 
-    def mean(xx, out):
-        np.matmul(1.0 + xx[:, 1:3], RQ, out=bg)
-        np.multiply(S, (1.0 + xx[:, 0])[:, None], out=out)
-        out += bg
+    def mean(xx, SS, out):
+        np.matmul(1.0 + xx[:, 1:3], RQ, out=out)
+        out += SS * (1.0 + xx[:, 0])[:, None]
         return out
 
-    def objective(xx, m):
-        """χ² for mean m (N, 144) at nuisances xx; +inf outside the domain. Uses buffer w."""
+    def objective(xx, m, Ssum):
+        """χ² for mean m (k, 144) at nuisances xx; +inf outside the domain."""
         ok = np.min(m, axis=1) > 0
-        np.maximum(m, 1e-300, out=w)
-        np.log(w, out=w)
+        w = np.log(np.maximum(m, 1e-300))
         tot = (1.0 + xx[:, 0]) * Ssum + (1.0 + xx[:, 1:3]) @ sumRQ
         val = 2.0 * (tot + const - w @ n)
-        for j in range(3):
-            if use_pull[j]:
-                val = val + _pull(xx[:, j], sig[j], pulls)[0]
+        for j in pull_idx:
+            val = val + _pull(xx[:, j], sig[j], pulls)[0]
         return np.where(ok, val, np.inf)
 
-    x = np.zeros((N, 3))
-    x[:, 0] = _initial_alpha(S, pulls, free_signal, fit_signal, tpl)
-    mean(x, mu)
-    conv = np.zeros(N, dtype=bool)
-    cur = None                                               # χ² at x, when known
+    x_all = np.zeros((N, 3))
+    x_all[:, 0] = _initial_alpha(S, pulls, free_signal, fit_signal, tpl)
+    mu_all = mean(x_all, S, np.empty_like(S))
+    act = np.arange(N)                                       # rows still iterating
+    x, mu, SS, Ssum = x_all, mu_all, S, Ssum_all
+    prev = np.full(N, np.inf)
     for _ in range(max_iter):
-        np.divide(n, mu, out=r)
-        np.divide(r, mu, out=w)
-        g = np.empty((N, 3))
-        g[:, 0] = 2.0 * (Ssum - np.einsum("ij,ij->i", S, r))
+        r = n / mu
+        w = r / mu
+        k = act.size
+        g = np.empty((k, 3))
+        g[:, 0] = 2.0 * (Ssum - np.einsum("ij,ij->i", SS, r))
         g[:, 1:] = 2.0 * (sumRQ - r @ RQt)
         hf = 2.0 * (w @ fixed)
-        np.multiply(S, w, out=w)                             # w <- S n/μ²
-        H = np.empty((N, 3, 3))
-        H[:, 0, 0] = 2.0 * np.einsum("ij,ij->i", w, S)
+        w *= SS                                              # w <- S n/μ²
+        H = np.empty((k, 3, 3))
+        H[:, 0, 0] = 2.0 * np.einsum("ij,ij->i", w, SS)
         h0 = 2.0 * (w @ RQt)
         H[:, 0, 1] = H[:, 1, 0] = h0[:, 0]
         H[:, 0, 2] = H[:, 2, 0] = h0[:, 1]
         H[:, 1, 1], H[:, 1, 2], H[:, 2, 2] = hf[:, 0], hf[:, 1], hf[:, 2]
         H[:, 2, 1] = hf[:, 1]
-        for j in range(3):
-            if use_pull[j]:
-                _, d1, d2 = _pull(x[:, j], sig[j], pulls)
-                g[:, j] += d1
-                H[:, j, j] += d2
+        for j in pull_idx:
+            d1, d2 = _pull_derivs(x[:, j], s2[j], pulls)
+            g[:, j] += d1
+            H[:, j, j] += d2
         # a vanishing signal leaves α flat without its pull: keep H invertible
         H[:, 0, 0] += (H[:, 0, 0] <= 1e-300) * 1.0
         if not fit_signal:
@@ -230,31 +274,41 @@ def _profile_chunk(S, pulls, free_signal, tol, max_iter, tpl, fit_signal):
             H[:, 0, 0] = 1.0
         step = -np.linalg.solve(H, g[:, :, None])[:, :, 0]
         lam2 = np.maximum(-np.sum(g * step, axis=1), 0.0)
-        conv |= lam2 < tol
-        if np.all(conv):
-            break
+        conv = (lam2 < tol) | ((lam2 < _STALL_LAM2) & (lam2 >= prev))
+        if conv.any():
+            x_all[act] = x
+            mu_all[act] = mu
+            keep = ~conv
+            if not keep.any():
+                act = act[:0]
+                break
+            act, x, mu, SS, Ssum = act[keep], x[keep], mu[keep], SS[keep], Ssum[keep]
+            step, lam2 = step[keep], lam2[keep]
+        prev = lam2
         lam = np.sqrt(lam2)
-        t = np.where(conv, 0.0, 1.0)
-        far = (lam >= 0.6) & ~conv
+        t = np.ones(act.size)
+        far = lam >= 0.6
         if _STATS is not None:
-            _STATS.append((int(np.sum(~conv)), int(np.sum(far))))
-        if np.any(far):
-            if cur is None:
-                cur = objective(x, mu)
+            _STATS.append((int(act.size), int(np.sum(far))))
+        if far.any():
+            cur = objective(x, mu, Ssum)
             cand = x + step
-            worse = far & ~(objective(cand, mean(cand, r)) <= cur)
+            worse = far & ~(objective(cand, mean(cand, SS, np.empty_like(mu)), Ssum) <= cur)
             t = np.where(worse, 1.0 / (1.0 + lam), t)
+        r = np.empty_like(mu)
         for _safety in range(60):                            # guard against rounding at the domain edge
             new_x = x + t[:, None] * step
-            mean(new_x, r)
+            mean(new_x, SS, r)
             bad = np.min(r, axis=1) <= 0
             if pulls == "asymmetric":
                 bad |= np.any(new_x[:, use_pull] <= -1.0, axis=1)
-            if not np.any(bad):
+            if not bad.any():
                 break
             t = np.where(bad, 0.5 * t, t)
         x = new_x
-        mu, r = r, mu
-        cur = None
-    val = objective(x, mu)
-    return val, x
+        mu = r
+    if act.size:                                             # max_iter reached
+        x_all[act] = x
+        mu_all[act] = mu
+    val = objective(x_all, mu_all, Ssum_all)
+    return val, x_all

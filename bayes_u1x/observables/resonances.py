@@ -47,6 +47,18 @@ class ResonanceOptionError(BayesU1XError):
 
 
 def _search_list(mode, searches):
+    key = (mode, searches if isinstance(searches, (str, type(None))) else tuple(searches))
+    hit = _SEARCH_LISTS.get(key)
+    if hit is None:
+        hit = _SEARCH_LISTS[key] = tuple(_build_search_list(mode, searches))
+    return hit
+
+
+#: (mode, searches) -> tuple of Search objects; the registry is immutable once loaded
+_SEARCH_LISTS: dict = {}
+
+
+def _build_search_list(mode, searches):
     if searches is not None:
         names = resolve_searches(searches)
     elif mode == "paper":

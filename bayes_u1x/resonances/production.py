@@ -29,7 +29,7 @@ def _mesons() -> dict:
 
 def _momentum(s, m1, m2):
     p2 = (s - (m1 + m2) ** 2) * (s - (m1 - m2) ** 2) / (4.0 * s)
-    return np.sqrt(np.clip(p2, 0.0, None))
+    return np.sqrt(np.maximum(p2, 0.0))
 
 
 def breit_wigner(meson: str, m) -> np.ndarray:

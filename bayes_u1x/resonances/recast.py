@@ -74,7 +74,7 @@ def window_t1(search: Search, m) -> np.ndarray:
     if kind == "unity":
         return np.full(m.shape, np.inf)
     if kind == "decay_length":
-        gamma = np.clip(_boost(eff["boost"], m), 1.0, None)  # at threshold the boost formula gives 1
+        gamma = np.maximum(_boost(eff["boost"], m), 1.0)  # at threshold the boost formula gives 1
         return eff["max_length_m"] / (gamma * C_M_PER_S)
     if kind == "proper_time":  # LHCb: t1 = [0.004/(m - 2 m_mu) + 0.1] ps
         if eff.get("t1_ps", "").replace(" ", "") != "0.004/(m-2*m_mu)+0.1":
@@ -276,6 +276,8 @@ class Recaster:
         R >= 1 means excluded at the search's CL."""
         search = get_search(search) if isinstance(search, str) else search
         idx, A, a, S = self._pieces(search)
+        if idx is not None and idx.size == 0:  # no point in the search's mass span
+            return np.zeros(self.m.shape)
         u = self._take(self.cp.g, idx) ** 2
         if search.is_prompt:
             E = np.where(u > 0, 1.0, 0.0)
