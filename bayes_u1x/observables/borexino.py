@@ -23,6 +23,13 @@ fractions P_i (B16 ⁷Be profile, NuFIT 5.1), so
 R_Be = 1 exactly when the electron charges or all neutrino charges vanish. The inputs and their
 citations are in ``bayes_u1x/data/borexino.toml``.
 
+Known difference from the paper (chiral L̃_μ−τ, Sec. 5, Fig. 6): with ε = g_X/10 this term excludes
+the (g−2)_μ 2σ band up to m_X ≈ 106 MeV (2σ bound g_X < 1.07·10⁻⁴ at 100 MeV), the paper ≈ 60 MeV.
+Alternative inputs (θ₂₃, s_W², radiative couplings, recoil window, ε) move the edge by ≲ 20 MeV. Only
+swapping the electron's left/right charges (x_L1 ↔ x_E1, i.e. flipping the sign of its axial
+coupling) gives ≈ 62 MeV (1.47·10⁻⁴ at 100 MeV); that contradicts Eqs. 5.1, 5.9–5.10 and the NP–SM
+interference sign that the paper's own TEXONO island (Eq. 5.7 text) requires, so it is not adopted.
+
 Options of :func:`delta_chi2` / :func:`r_be` (the choices of issue 3, item 4):
 ``mixing`` ("nufit51_sk": θ₂₃ = 42.1°, default; "nufit51_nosk": θ₂₃ = 49.2°), ``theta23_deg``
 (override θ₂₃ of the chosen set), ``flavour_fractions`` (explicit (P_ee, P_eμ, P_eτ)),
