@@ -15,6 +15,7 @@ def register(sub) -> None:
     p.add_argument("--data", default="2021", help="measurement set (default 2021)")
     p.add_argument("--resonance-mode", default="paper", choices=["paper", "full", "smooth"],
                    help="resonance-search treatment (default paper: NA64 + BaBar 2014, 0/100)")
+    p.add_argument("--nsi-params", default=None, metavar="NAME", help="NSI parameter set (App. A refit)")
     p.add_argument("--within", type=float, default=1.0, help="report minima within this Δχ² of the best")
     p.add_argument("--minos", action="store_true", help="add MINOS 68%% intervals of the best minimum")
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -28,6 +29,8 @@ def _run(args) -> int:
     lk0 = CompositeLikelihood(args.model, terms=args.terms, data=args.data)
     if "resonances" in lk0.terms:
         opts["resonances"] = {"mode": args.resonance_mode}
+    if args.nsi_params and "nsi" in lk0.terms:
+        opts["nsi"] = {"params": args.nsi_params}
     lk = CompositeLikelihood(lk0.model, terms=lk0.terms, data=args.data, term_options=opts)
     mass = None if args.free_mass else (args.mass if args.mass is not None else 0.2)
     minima = find_minima(lk, fixed_mass=mass, within=args.within)

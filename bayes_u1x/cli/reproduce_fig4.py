@@ -8,6 +8,7 @@ def register(sub) -> None:
     p = sub.add_parser("fig4", help="Fig. 4: the N class at m_X = 200 MeV (PNG)")
     p.add_argument("--out", default="fig4.png", help="PNG path (default fig4.png)")
     p.add_argument("--data", default="2021", help="measurement set")
+    p.add_argument("--nsi-params", default=None, metavar="NAME", help="NSI parameter set (App. A refit)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_run)
 
@@ -16,7 +17,7 @@ def _run(args) -> int:
     from ..plotting.profile_plots import plot_fig4
     from ..reproduce.table1 import fig4
 
-    rows = fig4(data=args.data)
+    rows = fig4(data=args.data, nsi_params=args.nsi_params)
     plot_fig4(rows, args.out)
     if args.json:
         print_json({"png": args.out, "rows": rows})

@@ -7,6 +7,7 @@ from ._util import print_json
 def register(sub) -> None:
     p = sub.add_parser("table1", help="Table 1: best fits at m_X = 200 MeV vs the paper")
     p.add_argument("--data", default="2021", help="measurement set (default 2021, the paper's)")
+    p.add_argument("--nsi-params", default=None, metavar="NAME", help="NSI parameter set (App. A refit)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_run)
 
@@ -14,7 +15,7 @@ def register(sub) -> None:
 def _run(args) -> int:
     from ..reproduce.table1 import table1
 
-    res = table1(data=args.data)
+    res = table1(data=args.data, nsi_params=args.nsi_params)
     if args.json:
         print_json(res)
         return 0

@@ -13,6 +13,8 @@ def register(sub) -> None:
     p.add_argument("--terms", default="table1", help="terms or preset (default table1)")
     p.add_argument("--data", default="2021", help="measurement set")
     p.add_argument("--resonance-mode", default="paper", choices=["paper", "full", "smooth"])
+    p.add_argument("--nsi-params", default=None, metavar="NAME",
+                   help="NSI parameter set (App. A refit; see 'bayes-u1x reproduce table2 --list')")
     p.add_argument("--out", default=None, help="JSON-lines file; an existing file is resumed")
     p.add_argument("--processes", type=int, default=None, help="worker processes (default: 2 cores)")
     p.add_argument("--evidence", action="store_true", help="posterior + evidence per model (see compare)")
@@ -38,6 +40,8 @@ def _run(args) -> int:
         return evidence_scan.run_cli(args)
     terms = resolve_terms(args.terms)
     opts = {"resonances": {"mode": args.resonance_mode}} if "resonances" in terms else {}
+    if args.nsi_params and "nsi" in terms:
+        opts["nsi"] = {"params": args.nsi_params}
 
     def progress(done, total):
         if not args.json:

@@ -13,22 +13,25 @@ TERMS = PRESETS["table1"]
 TERM_OPTIONS = {"resonances": {"mode": "paper"}}
 
 
-def _term_options(terms):
-    return {k: v for k, v in TERM_OPTIONS.items() if k in terms}
+def _term_options(terms, nsi_params=None):
+    opts = {k: dict(v) for k, v in TERM_OPTIONS.items() if k in terms}
+    if nsi_params is not None and "nsi" in terms:
+        opts["nsi"] = {"params": nsi_params}
+    return opts
 
 
-def sm_delta_chi2(data="2021", terms=TERMS) -> dict:
-    lk = CompositeLikelihood("Lmu-Ltau", terms=terms, data=data, term_options=_term_options(terms))
+def sm_delta_chi2(data="2021", terms=TERMS, nsi_params=None) -> dict:
+    lk = CompositeLikelihood("Lmu-Ltau", terms=terms, data=data, term_options=_term_options(terms, nsi_params))
     per = lk.sm_terms()
     return {"total": sum(per.values()), "terms": per}
 
 
-def table1(data="2021", terms=TERMS, mass: float = paper.TABLE1_MASS) -> dict:
+def table1(data="2021", terms=TERMS, mass: float = paper.TABLE1_MASS, nsi_params=None) -> dict:
     """Every Table-1 row refitted, side by side with the paper's numbers and the difference."""
     rows = []
     for ref in paper.TABLE1:
         res = profile_model(ref["charges"], mass=mass, terms=terms, data=data,
-                            term_options=_term_options(terms), grid_shape=(61, 241, 1), max_seeds=6,
+                            term_options=_term_options(terms, nsi_params), grid_shape=(61, 241, 1), max_seeds=6,
                             polish_above=None)
         rows.append({
             "charges": list(ref["charges"]), "delta_chi2": res["delta_chi2"], "eps_ratio": res["eps_ratio"],
@@ -38,17 +41,18 @@ def table1(data="2021", terms=TERMS, mass: float = paper.TABLE1_MASS) -> dict:
             "diff_eps_ratio": res["eps_ratio"] - ref["eps_ratio"],
             "ratio_g_x": res["g_x"] / ref["g_x"], "suspected_misprint": ref.get("suspected_misprint"),
         })
-    sm = sm_delta_chi2(data, terms)
-    return {"mass_gev": mass, "data": str(data), "terms": list(terms), "sm_delta_chi2": sm["total"],
+    sm = sm_delta_chi2(data, terms, nsi_params)
+    return {"mass_gev": mass, "data": str(data), "terms": list(terms), "nsi_params": nsi_params or "default", "sm_delta_chi2": sm["total"],
             "sm_terms": sm["terms"], "paper_sm_delta_chi2": paper.SM_DELTA_CHI2, "rows": rows}
 
 
-def fig4(n_values=range(0, 8), data="2021", terms=TERMS, mass: float = paper.TABLE1_MASS) -> list[dict]:
+def fig4(n_values=range(0, 8), data="2021", terms=TERMS, mass: float = paper.TABLE1_MASS,
+         nsi_params=None) -> list[dict]:
     """Fig. 4: Δχ²_min, εe/g_X and g_X vs N for 3B − 6L_e − 3L_τ + N(L_μ − L_τ)."""
     out = []
     for N in n_values:
         res = profile_model((3, -6, N, -3 - N), mass=mass, terms=terms, data=data,
-                            term_options=_term_options(terms), grid_shape=(61, 241, 1), max_seeds=6,
+                            term_options=_term_options(terms, nsi_params), grid_shape=(61, 241, 1), max_seeds=6,
                             polish_above=None)
         res["N"] = int(N)
         out.append(res)
