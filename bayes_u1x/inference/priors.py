@@ -347,8 +347,12 @@ def resolve_prior_path(ref, relative_to: Path | None = None) -> Path:
     raise PriorError(f"prior file {ref!r} not found (looked in: {', '.join(str(c) for c in candidates)})")
 
 
-def load_prior(path) -> Prior:
-    """Read a prior TOML file; a malformed file is refused with file, key and reason."""
+def load_prior(path, model=None) -> Prior:
+    """Read a prior TOML file; a malformed file is refused with file, key and reason.
+
+    A file with a ``[loop]`` table and ``"model_loop"`` entries (the loop-induced kinetic-mixing
+    prior) depends on the model: pass ``model`` to resolve it.
+    """
     path = Path(path)
     if not path.is_file():
         path = resolve_prior_path(path)
@@ -357,6 +361,13 @@ def load_prior(path) -> Prior:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PriorError(f"{path}: not valid TOML: {exc}") from exc
+    if "loop" in data:
+        if model is None:
+            raise PriorError(f"{path}: this prior depends on the model (key 'loop', 'model_loop' "
+                             "entries): load it together with a model")
+        from .evidence_scan import resolve_prior
+
+        return resolve_prior(path, model)
     return prior_from_dict(data, source=str(path), text=text)
 
 

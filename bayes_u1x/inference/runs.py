@@ -233,7 +233,7 @@ class RunConfig:
 
     def prior(self):
         from .priors import load_prior, resolve_prior_path
-        return load_prior(resolve_prior_path(self.run["prior"], self.base_dir))
+        return load_prior(resolve_prior_path(self.run["prior"], self.base_dir), model=self.run["model"] or None)
 
     def output_dir(self) -> Path:
         out = self.run["output"] or f"results/{self.name}"
