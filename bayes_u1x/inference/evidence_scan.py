@@ -21,7 +21,6 @@ import os
 import time
 import tomllib
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
 import numpy as np
 
@@ -31,6 +30,7 @@ from ..likelihood import CompositeLikelihood
 from ..models import get_model
 from .evidence import estimate_evidence, profile_reference, sm_log_likelihood
 from .priors import prior_from_dict, resolve_prior_path
+from .resultlog import ResultLog, charges_key, read_results  # noqa: F401 (re-exported)
 
 #: threshold masses (GeV) for the loop estimate: leptons at their masses (PDG), light quarks at
 #: hadronic thresholds (u, d: m_π; s: m_K — below them quarks are not dynamical), heavy quarks at
@@ -112,7 +112,7 @@ def resolve_prior(ref="default", model=None):
 
 # --- one model --------------------------------------------------------------------------------
 def model_key(model) -> str:
-    return ",".join(f"{float(x):g}" for x in get_model(model).table1)
+    return charges_key(get_model(model).table1)
 
 
 def _posterior_summary(samples):
@@ -167,25 +167,6 @@ def model_evidence(model, *, terms="default", data="2021", prior="default", meth
 
 
 # --- the scan -------------------------------------------------------------------------------------
-def read_results(path) -> dict[str, dict]:
-    """Finished records of a scan file keyed by charges; truncated/garbled lines are skipped."""
-    out = {}
-    p = Path(path)
-    if not p.exists():
-        return out
-    with p.open() as fh:
-        for line in fh:
-            line = line.strip()
-            if not line:
-                continue
-            try:
-                rec = json.loads(line)
-                out[",".join(f"{float(x):g}" for x in rec["charges"])] = rec
-            except (json.JSONDecodeError, KeyError, TypeError, ValueError):
-                continue  # a line cut short by a kill: recomputed on resume
-    return out
-
-
 def _worker(job):
     charges, kw = job
     return model_evidence(tuple(charges), **kw)
@@ -206,21 +187,11 @@ def evidence_scan(models=None, *, max_charge: int = 10, out=None, processes: int
     todo = [m for m in models if model_key(m) not in done]
     jobs = [([float(x) for x in m.table1], kw) for m in todo]
     n_done = len(models) - len(todo)
-    fh = open(out, "a") if out else None
-    try:
-        if fh is not None and fh.tell() > 0:
-            with open(out, "rb") as rf:
-                rf.seek(-1, os.SEEK_END)
-                if rf.read(1) != b"\n":
-                    fh.write("\n")
-
+    with ResultLog(out) as log:
         def record(res):
             nonlocal n_done
-            done[",".join(f"{float(x):g}" for x in res["charges"])] = res
-            if fh is not None:
-                fh.write(json.dumps(res) + "\n")
-                fh.flush()
-                os.fsync(fh.fileno())
+            done[charges_key(res["charges"])] = res
+            log.append(res)
             n_done += 1
             if progress:
                 progress(n_done, len(models))
@@ -245,9 +216,6 @@ def evidence_scan(models=None, *, max_charge: int = 10, out=None, processes: int
         else:
             for j in jobs:
                 record(_worker(j))
-    finally:
-        if fh is not None:
-            fh.close()
     return [done[model_key(m)] for m in models]
 
 

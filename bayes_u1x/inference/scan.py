@@ -8,22 +8,21 @@ short by a kill is ignored and recomputed.
 """
 from __future__ import annotations
 
-import json
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
 import numpy as np
 
 from ..likelihood import CompositeLikelihood
 from ..models import Model, get_model
 from .profile import find_minima
+from .resultlog import ResultLog, charges_key, read_results  # noqa: F401 (re-exported)
 from .thresholds import is_viable
 
 
 def model_key(model: Model) -> str:
-    return ",".join(f"{float(x):g}" for x in model.table1)
+    return charges_key(model.table1)
 
 
 def profile_model(model, mass: float | None = 0.2, terms="table1", data="2021", term_options=None,
@@ -48,25 +47,6 @@ def _worker(args):
     return profile_model(tuple(charges), **kw)
 
 
-def read_results(path) -> dict[str, dict]:
-    """Completed results in a scan file, keyed by charges; truncated lines are skipped."""
-    out = {}
-    p = Path(path)
-    if not p.exists():
-        return out
-    with p.open() as fh:
-        for line in fh:
-            line = line.strip()
-            if not line:
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # a line cut short by a kill: recomputed on resume
-            out[",".join(f"{float(x):g}" for x in rec["charges"])] = rec
-    return out
-
-
 def scan(models=None, mass: float | None = 0.2, terms="table1", data="2021", out=None,
          processes: int | None = None, max_charge: int = 10, term_options=None, progress=None,
          **profile_kw) -> list[dict]:
@@ -84,24 +64,13 @@ def scan(models=None, mass: float | None = 0.2, terms="table1", data="2021", out
     todo = [m for m in models if model_key(m) not in done]
     kw = dict(mass=mass, terms=terms, data=data, term_options=term_options or {}, **profile_kw)
     processes = processes or min(2, os.cpu_count() or 1)
-    fh = open(out, "a") if out else None
-    try:
-        if fh is not None and fh.tell() > 0:
-            # make sure a truncated last line does not glue onto the next record
-            with open(out, "rb") as rf:
-                rf.seek(-1, os.SEEK_END)
-                if rf.read(1) != b"\n":
-                    fh.write("\n")
-        jobs = [([float(x) for x in m.table1], kw) for m in todo]
-        n_done = len(models) - len(todo)
-
+    jobs = [([float(x) for x in m.table1], kw) for m in todo]
+    n_done = len(models) - len(todo)
+    with ResultLog(out) as log:
         def record(res):
             nonlocal n_done
-            done[",".join(f"{float(x):g}" for x in res["charges"])] = res
-            if fh is not None:
-                fh.write(json.dumps(res) + "\n")
-                fh.flush()
-                os.fsync(fh.fileno())
+            done[charges_key(res["charges"])] = res
+            log.append(res)
             n_done += 1
             if progress:
                 progress(n_done, len(models))
@@ -113,9 +82,6 @@ def scan(models=None, mass: float | None = 0.2, terms="table1", data="2021", out
         else:
             for j in jobs:
                 record(_worker(j))
-    finally:
-        if fh is not None:
-            fh.close()
     return [done[model_key(m)] for m in models]
 
 
