@@ -29,8 +29,8 @@ flags override only what they name. Layout::
     [init]
     method = "auto"                    # "auto" (profile minimum if available), "profile", "prior"
     prior_draws = 20000                # vectorised prior draw searched for good starting points
-    ball_scale = 1e-3                  # ball radius, fraction of each prior width
-    ball_fraction = 0.5                # fraction of walkers started in the ball
+    ball_scale = 1e-2                  # ball radius, fraction of each prior width
+    ball_fraction = 1.0                # fraction of walkers started in the ball (rest: prior draws)
     max_delta_chi2 = 11.34             # prior draws qualify if Δχ² − Δχ²_min below this
 
     [term_options.resonances]          # passed to the term as keyword options
@@ -95,8 +95,8 @@ DEFAULTS = {
     "init": {
         "method": "auto",
         "prior_draws": 20000,
-        "ball_scale": 1e-3,
-        "ball_fraction": 0.5,
+        "ball_scale": 1e-2,
+        "ball_fraction": 1.0,
         "max_delta_chi2": 11.34,  # χ²(3 dof) 99% quantile
     },
     "term_options": {},
