@@ -53,6 +53,13 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("bayes-u1x: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # output piped into a reader that closed early (e.g. `| head`): not an error of ours
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover
