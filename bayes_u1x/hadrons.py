@@ -184,6 +184,20 @@ def hadronic_channel_widths(cp: Couplings) -> dict[str, np.ndarray]:
     return out
 
 
+def hadronic_channel_width(cp: Couplings, channel: str) -> np.ndarray:
+    """Partial width [GeV] of X into one VMD channel of :data:`CHANNEL_COLUMNS` (the same numbers
+    as ``hadronic_channel_widths(cp)[channel]``, without computing the other channels)."""
+    per_channel, _ = _grouped_table()
+    if channel not in per_channel:
+        raise VMDDataError(f"unknown hadronic channel {channel!r}; known: {', '.join(CHANNEL_COLUMNS)}")
+    m = cp.m
+    c = charge_combinations(cp.qV["u"], cp.qV["d"], cp.qV["s"])
+    pref = cp.g ** 2 * m / (12 * np.pi)
+    i, w, below = _interp_weights(m)
+    r = _bracket({k: _interp(v, i, w, below) for k, v in per_channel[channel].items()}, *c)
+    return np.broadcast_to(pref * r, cp.shape).astype(float)
+
+
 def hadronic_width(cp: Couplings) -> np.ndarray:
     """Gamma(X -> hadrons) [GeV]: VMD light-quark part plus perturbative c cbar, b bbar.
 

@@ -27,11 +27,38 @@ def best_of(fn, repeat=5):
     return best
 
 
+def median_call(fn, reps):
+    ts = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        fn()
+        ts.append(time.perf_counter() - t0)
+    return float(np.median(ts))
+
+
 def main():
     data = load_measurements("2021")
     t0 = time.perf_counter()
     load_registry()
     print(f"registry load (24 searches, first call): {1e3 * (time.perf_counter() - t0):.1f} ms")
+    from bayes_u1x.resonances.fast import common_grid, search_set
+    from bayes_u1x.resonances import default_searches
+    t0 = time.perf_counter()
+    search_set(default_searches())
+    print(f"reference-rate tables (once per process, {common_grid().size} masses): "
+          f"{1e3 * (time.perf_counter() - t0):.0f} ms")
+    rng = np.random.default_rng(1)
+    print("per-call latency (median), small batches:")
+    for model in ("3,-6,7,-10", "Lmu-Ltau"):
+        for mode in term.MODES:
+            row = []
+            for n in (1, 16, 100, 10_000):
+                cp = effective_couplings(model, 10 ** rng.uniform(-5, -2, n), rng.uniform(-8, 1, n),
+                                         10 ** rng.uniform(-2, np.log10(4), n))
+                term.delta_chi2(cp, data, mode=mode)
+                t = median_call(lambda: term.delta_chi2(cp, data, mode=mode), 30 if n >= 10_000 else 300)
+                row.append(f"N={n}: {1e6 * t:8.1f} us")
+            print(f"  {model:>10s} {mode:>6s}  " + " | ".join(row))
     rng = np.random.default_rng(0)
     for model in ("3,-6,7,-10", "Lmu-Ltau"):
         print(f"model {model}")

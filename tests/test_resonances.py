@@ -315,3 +315,27 @@ def test_cli_plot_limits(tmp_path):
     out = tmp_path / "lim.png"
     assert main(["plot", "limits", "--model", "B-L", "--eps-ratio", "0", "--out", str(out)]) == 0
     assert out.stat().st_size > 10000
+
+
+def test_fast_ratios_match_recaster():
+    """The tabulated reference rates (resonances.fast) reproduce Recaster.ratio: to rounding at
+    each search's digitised masses, and closely between them."""
+    from bayes_u1x.resonances.fast import fast_ratios
+    keys = default_searches()
+    rng = np.random.default_rng(7)
+    for model in ("3,-6,7,-10", "dark-photon"):
+        m = 10 ** rng.uniform(-2, np.log10(4), 3000)
+        cp = effective_couplings(model, 10 ** rng.uniform(-5, -2, m.size), rng.uniform(-8, 1, m.size), m)
+        fast = fast_ratios(cp, keys)
+        rc = Recaster(cp)
+        for j, k in enumerate(keys):
+            # interpolation of the smooth BR_ref x width_ref between grid nodes (measured <= 5e-5)
+            np.testing.assert_allclose(fast[j], rc.ratio(k), rtol=1e-3, atol=0)
+    for k in keys:  # at the digitised masses the tables hold the exact values
+        s = get_search(k)
+        m = np.unique(s.mass[(s.mass >= 1e-2) & (s.mass <= 4.0)])  # supported m_X range
+        if m.size == 0:  # CMS (above 11 GeV)
+            continue
+        cp = effective_couplings("Lmu-Ltau", np.full(m.size, 1e-3), 0.3, m)
+        # exp(log(x)) round trips only: 1e-12 is far below any interpolation error (>~1e-8)
+        np.testing.assert_allclose(fast_ratios(cp, (k,))[0], Recaster(cp).ratio(k), rtol=1e-12, atol=0)

@@ -32,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import BayesU1XError
-from ..resonances.recast import Recaster
+from ..resonances.fast import fast_ratios, search_set
 from ..resonances.registry import PAPER_SEARCHES, default_searches, get_search, resolve_searches
 
 DESCRIPTION = "resonance searches (Sec. 3.5, App. B): NA64, BaBar, LHCb, KLOE, ... recast"
@@ -52,6 +52,10 @@ def _search_list(mode, searches):
     if hit is None:
         hit = _SEARCH_LISTS[key] = tuple(_build_search_list(mode, searches))
     return hit
+
+
+def _search_keys(mode, searches):
+    return tuple(s.key for s in _search_list(mode, searches))
 
 
 #: (mode, searches) -> tuple of Search objects; the registry is immutable once loaded
@@ -79,8 +83,8 @@ def exclusion_ratios(cp, mode: str = DEFAULT_MODE, searches=None, invisible: str
     """R per search used by the term in ``mode`` (R >= 1: excluded)."""
     if mode not in MODES:
         raise ResonanceOptionError(f"resonance mode must be one of {MODES}, got {mode!r}")
-    rc = Recaster(cp, invisible=invisible, br_dark=br_dark)
-    return {s.key: rc.ratio(s) for s in _search_list(mode, searches)}
+    keys = _search_keys(mode, searches)
+    return dict(zip(keys, fast_ratios(cp, keys, invisible=invisible, br_dark=br_dark)))
 
 
 def delta_chi2(cp, data=None, mode: str = DEFAULT_MODE, searches=None, invisible: str = "physical",
@@ -92,13 +96,10 @@ def delta_chi2(cp, data=None, mode: str = DEFAULT_MODE, searches=None, invisible
         excluded_value = float(excluded_value)
     except (TypeError, ValueError) as exc:
         raise ResonanceOptionError(f"excluded_value must be a number, got {excluded_value!r}") from exc
-    rc = Recaster(cp, invisible=invisible, br_dark=br_dark)
+    keys = _search_keys(mode, searches)
+    R = fast_ratios(cp, keys, invisible=invisible, br_dark=br_dark)
     if mode == "smooth":
-        out = np.zeros(cp.shape)
-        for s in _search_list(mode, searches):
-            out = out + (s.cl_z * rc.ratio(s)) ** 2
-        return out
-    excluded = np.zeros(cp.shape, dtype=bool)
-    for s in _search_list(mode, searches):
-        excluded |= rc.ratio(s) >= 1.0
+        z = search_set(keys).z.reshape((-1,) + (1,) * len(cp.shape))
+        return np.sum((z * R) ** 2, axis=0) if len(keys) else np.zeros(cp.shape)
+    excluded = np.any(R >= 1.0, axis=0) if len(keys) else np.zeros(cp.shape, dtype=bool)
     return np.where(excluded, excluded_value, 0.0)

@@ -46,12 +46,20 @@ def breit_wigner(meson: str, m) -> np.ndarray:
     return sv / (sv - s - 1j * sv * gv * k / m)
 
 
-def production_factor(mechanism: str, q: dict, m) -> np.ndarray:
+def production_factor(mechanism: str, q: dict, m, bw: dict | None = None) -> np.ndarray:
     """Pi_P(m) for one mechanism.
 
     ``q`` maps 'e2', 'mu2' (q_V^2 + q_A^2 of the lepton) and 'u', 'd', 's', 'c', 'b' (vector quark
-    charges) to arrays broadcastable with m.
+    charges) to arrays broadcastable with m. ``bw`` (optional) is a dict that memoises the
+    Breit-Wigners at these m across calls for the same masses.
     """
+    if bw is not None:
+        def breit_wigner(meson, m):  # noqa: F811 - memoised variant for this call
+            if meson not in bw:
+                bw[meson] = _breit_wigner(meson, m)
+            return bw[meson]
+    else:
+        breit_wigner = _breit_wigner
     if mechanism in ("e_brem", "ee_to_gamma_X"):
         return q["e2"] + 0.0 * m
     if mechanism in ("ee_to_mumu_X", "z_to_mumu_X"):
@@ -80,6 +88,9 @@ def production_factor(mechanism: str, q: dict, m) -> np.ndarray:
     if mechanism == "bb_annihilation":
         return 9 * q["b"] ** 2 + 0.0 * m
     raise SearchError(f"unknown production mechanism {mechanism!r}")
+
+
+_breit_wigner = breit_wigner
 
 
 def mixture_factor(fractions: dict, q: dict, m) -> np.ndarray:
