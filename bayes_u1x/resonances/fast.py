@@ -287,8 +287,11 @@ def fast_ratios(cp: Couplings, keys: tuple[str, ...], invisible: str = "physical
     u = np.broadcast_to(cp.g, shape).ravel() ** 2
     E = np.broadcast_to(np.where(u > 0, 1.0, 0.0), (ns, n)).copy()
     if life:  # target: E = 1 - exp(-t1 Gamma_X/hbar); no acceptance where t1 = inf (Recaster.ratio)
-        a = T1 * np.broadcast_to(total, shape).ravel() / HBAR_GEV_S
-        E[life] = -np.expm1(-np.where(np.isfinite(a), a, 0.0) * u)
+        tot = np.broadcast_to(total, shape).ravel()
+        # t1 = inf marks "no acceptance"; inf * 0 (a model with zero width) must not produce NaN
+        fin = np.isfinite(T1) & (tot > 0)
+        a = np.where(fin, np.where(np.isfinite(T1), T1, 0.0) * tot / HBAR_GEV_S, 0.0)
+        E[life] = -np.expm1(-a * u)
     ok = np.isfinite(S) & (S > 0)
     out = np.where(ok, u * A * E / np.where(ok, S, 1.0), 0.0)
     return out.reshape((ns,) + shape)
