@@ -186,16 +186,9 @@ def evidence_scan(models=None, *, max_charge: int = 10, out=None, processes: int
     done = read_results(out) if out else {}
     todo = [m for m in models if model_key(m) not in done]
     jobs = [([float(x) for x in m.table1], kw) for m in todo]
-    n_done = len(models) - len(todo)
-    with ResultLog(out) as log:
-        def record(res):
-            nonlocal n_done
-            done[charges_key(res["charges"])] = res
-            log.append(res)
-            n_done += 1
-            if progress:
-                progress(n_done, len(models))
-
+    with ResultLog(out, done=done, progress=progress, n_done=len(models) - len(todo),
+                   total=len(models)) as log:
+        record = log.append
         if scheduler is not None and jobs:
             try:
                 from distributed import Client, as_completed

@@ -35,10 +35,18 @@ def read_results(path) -> dict[str, dict]:
 
 
 class ResultLog:
-    """Append records to ``path`` (None: keep nothing on disk). Use as a context manager."""
+    """Append records to ``path`` (None: keep nothing on disk). Use as a context manager.
 
-    def __init__(self, path):
+    ``done`` (a dict keyed by charges) is updated with every record, and ``progress(n_done, total)``
+    is called after each, counting from ``n_done``.
+    """
+
+    def __init__(self, path, done: dict | None = None, progress=None, n_done: int = 0, total: int = 0):
         self.path = path
+        self.done = done if done is not None else {}
+        self.progress = progress
+        self.n_done = n_done
+        self.total = total
         self._fh = None
         if path is not None:
             self._fh = open(path, "a")
@@ -49,11 +57,14 @@ class ResultLog:
                         self._fh.write("\n")
 
     def append(self, record: dict) -> None:
-        if self._fh is None:
-            return
-        self._fh.write(json.dumps(record) + "\n")
-        self._fh.flush()
-        os.fsync(self._fh.fileno())
+        self.done[charges_key(record["charges"])] = record
+        if self._fh is not None:
+            self._fh.write(json.dumps(record) + "\n")
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+        self.n_done += 1
+        if self.progress:
+            self.progress(self.n_done, self.total)
 
     def close(self) -> None:
         if self._fh is not None:

@@ -65,16 +65,9 @@ def scan(models=None, mass: float | None = 0.2, terms="table1", data="2021", out
     kw = dict(mass=mass, terms=terms, data=data, term_options=term_options or {}, **profile_kw)
     processes = processes or min(2, os.cpu_count() or 1)
     jobs = [([float(x) for x in m.table1], kw) for m in todo]
-    n_done = len(models) - len(todo)
-    with ResultLog(out) as log:
-        def record(res):
-            nonlocal n_done
-            done[charges_key(res["charges"])] = res
-            log.append(res)
-            n_done += 1
-            if progress:
-                progress(n_done, len(models))
-
+    with ResultLog(out, done=done, progress=progress, n_done=len(models) - len(todo),
+                   total=len(models)) as log:
+        record = log.append
         if processes > 1 and len(jobs) > 1:
             with ProcessPoolExecutor(max_workers=processes) as ex:
                 for res in ex.map(_worker, jobs, chunksize=4):
