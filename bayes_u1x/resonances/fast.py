@@ -32,7 +32,7 @@ from ..couplings import Couplings, effective_couplings
 from .production import production_factor
 from .recast import (INVISIBLE_CONVENTIONS, REFERENCE_BR_INVISIBLE, RecastError, _Decays,
                      _reference_model, _unit, window_t1)
-from .registry import E_CHARGE, Search, SearchError, get_search, load_registry
+from .registry import E_CHARGE, Search, SearchError, get_search, interpolate_log_limit, load_registry
 
 #: uniform log-mass nodes per decade added to the common grid
 NODES_PER_DECADE = 2000
@@ -73,16 +73,7 @@ def common_grid() -> np.ndarray:
 def _one_sided_coupling(search: Search, m_end, m_mid) -> np.ndarray:
     """g_ref at the interval ends m_end, continued from the interval containing m_mid (the same
     formula as :meth:`Search._interpolate`; NaN if that interval has no limit)."""
-    grid, logl = search.mass, search.log_limit
-    n = grid.size
-    i = np.searchsorted(grid, m_mid, side="right") - 1
-    inside = (i >= 0) & (i < n - 1)
-    ic = np.clip(i, 0, n - 2)
-    lo, hi = logl[ic], logl[ic + 1]
-    m0, m1 = grid[ic], grid[ic + 1]
-    ok = inside & np.isfinite(lo) & np.isfinite(hi) & (m1 > m0)
-    t = np.where(ok, (m_end - m0) / np.where(m1 > m0, m1 - m0, 1.0), 0.0)
-    val = np.where(ok, lo + t * (np.where(np.isfinite(hi), hi, 0.0) - np.where(np.isfinite(lo), lo, 0.0)), np.nan)
+    _, val = interpolate_log_limit(search.mass, search.log_limit, m_end, m_mid)
     scale = E_CHARGE if search.limit_on == "eps" else 1.0
     return scale * np.exp(val)
 

@@ -34,6 +34,25 @@ KNOWN_REFERENCE_BR = ("dark_photon_full_width", "leptons_only", "Lmu_minus_Ltau_
                       "invisible_0.99")
 
 
+def interpolate_log_limit(grid, logl, m_eval, m_locate):
+    """Linear-in-mass interpolation of a log-limit table, evaluated at ``m_eval`` using the interval
+    that contains ``m_locate`` (NaN where that interval has no finite limit).
+
+    Returns (interval index, interpolated log-limit). With m_eval = m_locate this is the ordinary
+    interpolation; the fast path uses m_locate inside an interval to continue it to its ends.
+    """
+    n = grid.size
+    i = np.searchsorted(grid, m_locate, side="right") - 1
+    inside = (i >= 0) & (i < n - 1)
+    ic = np.clip(i, 0, n - 2)
+    lo, hi = logl[ic], logl[ic + 1]
+    m0, m1 = grid[ic], grid[ic + 1]
+    ok = inside & np.isfinite(lo) & np.isfinite(hi) & (m1 > m0)
+    t = np.where(ok, (m_eval - m0) / np.where(m1 > m0, m1 - m0, 1.0), 0.0)
+    val = np.where(ok, lo + t * (np.where(np.isfinite(hi), hi, 0.0) - np.where(np.isfinite(lo), lo, 0.0)), np.nan)
+    return i, val
+
+
 class SearchError(BayesU1XError):
     """Unknown search name, a search without data, or a malformed registry entry."""
 
@@ -124,16 +143,9 @@ class Search:
         return (self.mass[ok][0], self.mass[ok][-1]) if np.any(ok) else (np.inf, -np.inf)
 
     def _interpolate(self, m):
-        grid, logl = self.mass, self.log_limit
+        grid = self.mass
         n = grid.size
-        i = np.searchsorted(grid, m, side="right") - 1
-        inside = (i >= 0) & (i < n - 1)
-        ic = np.clip(i, 0, n - 2)
-        lo, hi = logl[ic], logl[ic + 1]
-        m0, m1 = grid[ic], grid[ic + 1]
-        ok = inside & np.isfinite(lo) & np.isfinite(hi) & (m1 > m0)
-        t = np.where(ok, (m - m0) / np.where(m1 > m0, m1 - m0, 1.0), 0.0)
-        val = np.where(ok, lo + t * (np.where(np.isfinite(hi), hi, 0.0) - np.where(np.isfinite(lo), lo, 0.0)), np.nan)
+        i, val = interpolate_log_limit(grid, self.log_limit, m, m)
         # tabulated masses: the stored value itself
         ie = np.clip(i, 0, n - 1)
         exact = (i >= 0) & (grid[ie] == m) & np.isfinite(self.exact_log_limit[ie])
