@@ -399,9 +399,11 @@ class SampleResult:
 
 def _make_moves(spec):
     import emcee
+
+    from .moves import LocalKDEMove
     table = {"stretch": emcee.moves.StretchMove, "de": emcee.moves.DEMove,
              "desnooker": emcee.moves.DESnookerMove, "walk": emcee.moves.WalkMove,
-             "kde": emcee.moves.KDEMove}
+             "kde": emcee.moves.KDEMove, "lkde": LocalKDEMove}
     return [(table[name](), w) for name, w in spec]
 
 
