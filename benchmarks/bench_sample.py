@@ -1,6 +1,6 @@
 """Benchmark: one default posterior (runs/lmu_ltau.toml) from scratch, with timings and diagnostics.
 
-    python benchmarks/bench_sample.py [--terms amu,borexino,...] [--walkers 32] [--max-steps N] [--out DIR]
+    python benchmarks/bench_sample.py [--terms amu,borexino,...] [--walkers 128] [--max-steps N] [--out DIR]
 
 Prints: likelihood cost per call (batch sizes a step uses), initialisation time, sampling time,
 steps, τ, R-hat, bulk/tail ESS, whether the run converged (issue 7 target: < 60 s).
