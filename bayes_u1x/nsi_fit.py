@@ -186,6 +186,8 @@ def fit_from(start: NSIParams, Yn_fixed: float | None = 1.04, table: Table2 | No
     """One Migrad minimisation of λ from ``start`` (Ȳ_n held at ``Yn_fixed`` unless None)."""
     from iminuit import Minuit
 
+    from ._minuit import quiet_minuit
+
     table = table or table2()
     z = partial_from_rho(*start.rho)
     z = [min(max(v, -z_max), z_max) for v in z]
@@ -212,7 +214,8 @@ def fit_from(start: NSIParams, Yn_fixed: float | None = 1.04, table: Table2 | No
     if Yn_fixed is None:
         m.limits["Yn"] = (0.5, 1.5)
     m.strategy = 1
-    m.migrad(ncall=20000)
+    with quiet_minuit():
+        m.migrad(ncall=20000)
     E0, sigma, rho, Yn = _unpack(list(m.values), Yn_fixed)
     return NSIParams(E0=tuple(float(x) for x in E0), sigma=tuple(float(x) for x in sigma),
                      rho=tuple(float(x) for x in rho), Yn=float(Yn), lam=float(m.fval),

@@ -15,12 +15,12 @@ MINOS (:func:`minos_intervals`) and ``mnprofile`` (:func:`profile_curve`) give i
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 from iminuit import Minuit
 
+from .._minuit import quiet_minuit
 from ..constants import M_X_MAX, M_X_MIN
 from ..errors import BayesU1XError
 
@@ -148,8 +148,7 @@ def _minimise_from(lk, start, b, fixed_mass, tol, step=(0.05, 0.1, 0.05), simple
         m.fixed["log10_m"] = True
     m.tol = tol
     m.strategy = 1
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet_minuit():
         if simplex:
             m.simplex()
         m.migrad()
@@ -285,8 +284,7 @@ def minos_intervals(lk, result: ProfileResult, cl: float = 0.6827, bounds=None) 
     """
     m = _minuit_at(lk, result, bounds)
     out = {}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet_minuit():
         for k in PARAM_NAMES:
             if m.fixed[k]:
                 continue
@@ -308,7 +306,6 @@ def profile_curve(lk, result: ProfileResult, param: str, size: int = 40, bound=N
     m = _minuit_at(lk, result, bounds)
     if m.fixed[param]:
         raise ProfileError(f"parameter {param} is fixed in this profile")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet_minuit():
         x, y, ok = m.mnprofile(param, size=size, bound=bound if bound is not None else 2, subtract_min=False)
     return x, y, ok

@@ -197,6 +197,8 @@ def profile_iminuit(S, pulls="asymmetric", free_signal=False):
     """Reference profile of one signal grid S (144,) with iminuit MIGRAD: (χ²_min, (α, β, γ))."""
     from iminuit import Minuit
 
+    from .._minuit import quiet_minuit
+
     S = np.asarray(S, dtype=float)[None, :]
 
     def f(a, b, c):
@@ -210,7 +212,8 @@ def profile_iminuit(S, pulls="asymmetric", free_signal=False):
     mi.limits["b"] = (lo, None)
     mi.limits["c"] = (lo, None)
     mi.tol = 1e-8
-    mi.migrad(ncall=50000)
+    with quiet_minuit():
+        mi.migrad(ncall=50000)
     return float(mi.fval), np.array(mi.values)
 
 
