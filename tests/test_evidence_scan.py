@@ -86,3 +86,14 @@ def test_model_evidence_bf_vs_sm_consistent():
     r = model_evidence("Lmu-Ltau", **KW)
     assert r["log_bf_vs_sm"] == pytest.approx(r["log_z"] - r["log_l_sm"])  # definition
     json.dumps(r)
+
+
+def test_scan_table_finds_lmu_ltau_by_its_charges():
+    # scan records are named by charges; the reference column must not be NaN because of the name
+    recs = [{"model": "(0;0,-1,1)", "charges": [0.0, 0.0, -1.0, 1.0], "log_z": -9.6, "log_z_err": 0.1,
+             "method": "ti", "log_l_sm": -9.177, "delta_chi2_min": 0.0},
+            {"model": "(3;-6,7,-10)", "charges": [3.0, -6.0, 7.0, -10.0], "log_z": -9.5, "log_z_err": 0.1,
+             "method": "ti", "log_l_sm": -9.177, "delta_chi2_min": 2.8}]
+    df = scan_table(recs)
+    assert df.loc["(3;-6,7,-10)", "log_bf_vs_lmu_ltau"] == pytest.approx(0.1)
+    assert df.loc["(0;0,-1,1)", "log_bf_vs_lmu_ltau"] == 0.0

@@ -219,6 +219,15 @@ def scan_table(records, reference: str = "Lmu-Ltau"):
 
     res = {r["model"]: EvidenceResult(r["log_z"], r["log_z_err"], r["method"], r.get("n_like_evals", 0),
                                       r.get("seconds", 0.0)) for r in records}
+    # scan records are named by their charges, e.g. "(0;0,1,-1)": find the reference by its charges
+    # (up to overall normalisation and sign, which give the same physics)
+    ref = np.asarray(get_model(reference).table1, dtype=float)
+    for r in records:
+        c = np.asarray(r.get("charges", ()), dtype=float)
+        if c.shape == ref.shape and np.linalg.norm(c) > 0 and np.isclose(
+                abs(c @ ref) / (np.linalg.norm(c) * np.linalg.norm(ref)), 1.0, rtol=0, atol=1e-12):
+            reference = r["model"]
+            break
     return comparison_table(res, log_l_sm={r["model"]: r["log_l_sm"] for r in records},
                             delta_chi2_min={r["model"]: (r["delta_chi2_min"] if r["delta_chi2_min"] is not None
                                                          else np.nan) for r in records},
