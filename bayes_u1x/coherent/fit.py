@@ -77,7 +77,7 @@ def _pull(x, sig, kind):
         return x * x / s2, 2.0 * x / s2, np.broadcast_to(2.0 / s2, x.shape)
     opx = 1.0 + x
     # clip instead of np.errstate: this runs in the Newton loop, where errstate's overhead dominates
-    safe = np.maximum(opx, 1e-300)
+    safe = np.maximum(opx, 1e-150)  # squared below: 1e-300 stays a normal double
     val = np.where(opx > 0, 2.0 * (x - np.log(safe)) / s2, np.inf)
     return val, 2.0 * x / (safe * s2), 2.0 / (safe * safe * s2)
 
