@@ -12,11 +12,11 @@ def test_proposals_follow_the_mixture_density():
     rng = np.random.RandomState(0)
     c = np.vstack([rng.randn(40, 3), 0.01 * rng.randn(24, 3) + [3.0, 0.0, 1.0]])
     move = LocalKDEMove()
-    centres, chol, log_norm = move.mixture(c)
+    mix = move.mixture(c)
     # exact moments of the equal-weight mixture
-    covs = np.einsum("nij,nkj->nik", chol, chol)
-    mean = centres.mean(0)
-    cov = covs.mean(0) + np.cov(centres.T, bias=True)
+    covs = np.einsum("nij,nkj->nik", mix.chol, mix.chol)
+    mean = mix.centres.mean(0)
+    cov = covs.mean(0) + np.cov(mix.centres.T, bias=True)
     q, _ = move.get_proposal(np.zeros((200_000, 3)), [c], np.random.RandomState(1))
     # 2e5 draws: standard error of a mean ~ sd/450 ~ 0.005; 5 se tolerance
     np.testing.assert_allclose(q.mean(0), mean, atol=0.025)
@@ -24,7 +24,7 @@ def test_proposals_follow_the_mixture_density():
     # normalisation of ln q: importance average of 1/q over its own draws = volume-free check
     # E_q[p/q] = 1 for p = a unit Gaussian; 2e5 draws give ~1 % precision
     sub = q[:50_000]
-    lq = move.log_density(sub, centres, chol, log_norm)
+    lq = move.log_density(sub, mix)
     lp = -0.5 * np.sum(sub ** 2, 1) - 1.5 * np.log(2 * np.pi)
     assert np.mean(np.exp(lp - lq)) == pytest.approx(1.0, abs=0.05)
 

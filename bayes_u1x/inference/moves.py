@@ -19,9 +19,20 @@ The random numbers come from the sampler's own random state: seeded runs stay bi
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from emcee.moves import RedBlueMove
 from scipy.special import logsumexp
+
+
+class Mixture(NamedTuple):
+    """Equal-weight Gaussian mixture: kernel centres (n, d), Cholesky factors L_i and their
+    inverses (n, d, d), and ln of each kernel's normalisation (n,)."""
+    centres: np.ndarray
+    chol: np.ndarray
+    inv_chol: np.ndarray
+    log_norm: np.ndarray
 
 
 class LocalKDEMove(RedBlueMove):
@@ -50,8 +61,8 @@ class LocalKDEMove(RedBlueMove):
         self.ridge = float(ridge)
         super().__init__(**kwargs)
 
-    def mixture(self, c: np.ndarray):
-        """(centres, Cholesky factors, log normalisations) of the kernels built on points ``c`` (n, d)."""
+    def mixture(self, c: np.ndarray) -> Mixture:
+        """The kernels built on points ``c`` (n, d)."""
         n, d = c.shape
         k = self.n_neighbours or d + 2
         k = int(min(max(k, 2), n))
@@ -65,23 +76,21 @@ class LocalKDEMove(RedBlueMove):
         cov = np.einsum("nki,nkj->nij", dev, dev) / (k - 1) * self.scale ** 2
         cov += np.diag(self.ridge * sd ** 2)[None]
         chol = np.linalg.cholesky(cov)
+        inv = np.linalg.solve(chol, np.broadcast_to(np.eye(d), chol.shape))
         log_norm = -np.sum(np.log(np.diagonal(chol, axis1=1, axis2=2)), axis=1) - 0.5 * d * np.log(2 * np.pi)
-        return c, chol, log_norm
+        return Mixture(c, chol, inv, log_norm)
 
     @staticmethod
-    def log_density(x: np.ndarray, centres, chol, log_norm) -> np.ndarray:
+    def log_density(x: np.ndarray, mix: Mixture) -> np.ndarray:
         """ln q(x) of the equal-weight mixture at points ``x`` (m, d)."""
-        n, d = centres.shape
-        inv = np.linalg.solve(chol, np.broadcast_to(np.eye(d), chol.shape))   # L_i^{-1}, (n, d, d)
-        diff = x[:, None, :] - centres[None, :, :]                             # (m, n, d)
-        sol = np.einsum("nij,mnj->mni", inv, diff)
-        return logsumexp(log_norm[None, :] - 0.5 * np.sum(sol ** 2, axis=-1), axis=1) - np.log(n)
+        diff = x[:, None, :] - mix.centres[None, :, :]                         # (m, n, d)
+        sol = np.einsum("nij,mnj->mni", mix.inv_chol, diff)
+        return logsumexp(mix.log_norm[None, :] - 0.5 * np.sum(sol ** 2, axis=-1), axis=1) - np.log(len(mix.centres))
 
     def get_proposal(self, s, c, random):
-        c = np.concatenate(c, axis=0)
-        centres, chol, log_norm = self.mixture(c)
+        mix = self.mixture(np.concatenate(c, axis=0))
         m, d = s.shape
-        comp = random.randint(centres.shape[0], size=m)
-        q = centres[comp] + np.einsum("mij,mj->mi", chol[comp], random.randn(m, d))
-        factor = self.log_density(s, centres, chol, log_norm) - self.log_density(q, centres, chol, log_norm)
-        return q, factor
+        comp = random.randint(len(mix.centres), size=m)
+        q = mix.centres[comp] + np.einsum("mij,mj->mi", mix.chol[comp], random.randn(m, d))
+        lq = self.log_density(np.concatenate([s, q]), mix)   # current and proposed in one pass
+        return q, lq[:m] - lq[m:]
