@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 
-TARGETS = ("table1", "table2", "fig1", "fig2", "fig3", "fig4", "fig5", "fig6")
+TARGETS = ("table1", "table2", "fig1", "fig2", "fig3", "fig4", "fig5", "fig6", "nsi_systematics")
 
 
 def register(sub) -> None:

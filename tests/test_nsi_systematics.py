@@ -1,0 +1,40 @@
+"""Viability over equivalent App.-A NSI refits (bayes_u1x.reproduce.nsi_systematics)."""
+import pytest
+
+from bayes_u1x import nsi_fit
+from bayes_u1x.inference.scan import profile_model
+from bayes_u1x.observables import nsi
+from bayes_u1x.reproduce import nsi_systematics as ns
+
+
+def test_equivalent_sets_are_equally_good_and_include_the_default():
+    sets = ns.equivalent_sets(1.0)
+    assert nsi.parameter_set("default").name == sets[0]
+    lam = [nsi_fit.params_loss(nsi.parameter_set(n)) for n in sets]
+    assert max(lam) - min(lam) < 1.0 and all(nsi.parameter_set(n).Yn == 1.04 for n in sets)
+    assert len(ns.equivalent_sets(0.001)) < len(sets)
+
+
+def test_nsi_term_only_adds_so_the_candidate_filter_is_sound():
+    # Δχ²_NSI ≥ 0 (floored, App. B): a model not viable without the term is not viable with it.
+    # (3,-7,0,-2) is the near-viable model whose verdict depends most on the parameter set.
+    models = [(3, -7, 0, -2), (3, -6, 3, -6)]
+    res = ns.viability_over_sets(["yn104-01", "yn104-33"], candidates=models, processes=1)
+    for charges in models:
+        key = ",".join(str(c) for c in charges)
+        without = profile_model(charges, terms=ns.TERMS_NO_NSI)["delta_chi2"]
+        for name in res["sets"]:
+            # 1e-3: Migrad's tolerance on Δχ²; the NSI term can only raise the minimum
+            assert res["delta_chi2"][name][key] >= without - 1e-3
+    # the two refits describe Table 2 equally well (λ = 1.46 and 2.04) yet disagree on (3,-7,0,-2)
+    d = res["delta_chi2"]
+    assert abs(d["yn104-01"]["3,-7,0,-2"] - d["yn104-33"]["3,-7,0,-2"]) > 1.0
+    assert set(res["viable_fraction"]) == {"3,-7,0,-2", "3,-6,3,-6"}
+    report = ns.format_report(res)
+    assert "3,-7,0,-2" in report and "of 2 sets" in report
+
+
+@pytest.mark.parametrize("bad", [-1.0, float("nan")])
+def test_bad_delta_lambda(bad):
+    with pytest.raises(ValueError):
+        ns.equivalent_sets(bad)
