@@ -17,8 +17,9 @@ def test_shipped_runs_cover_table1():
     charges = {tuple(int(x) for x in r.model().table1) for r in runs}
     assert charges == TABLE1
     for r in runs:
-        # the default likelihood of issue 7: every term valid over 10 MeV - 4 GeV
-        assert r.terms() == PRESETS["default"] == ("amu", "borexino", "nsi", "coherent", "resonances", "ew_t")
+        # the default likelihood: every term valid over 10 MeV - 4 GeV, CCFR trident included
+        assert r.terms() == PRESETS["default"] == ("amu", "borexino", "nsi", "coherent", "resonances",
+                                                   "ccfr", "ew_t")
         assert r.prior().source.endswith("priors/default.toml")
 
 

@@ -11,10 +11,14 @@ def register(sub) -> None:
     g = p.add_mutually_exclusive_group()
     g.add_argument("--mass", type=float, default=None, help="fixed m_X in GeV (default 0.2)")
     g.add_argument("--free-mass", action="store_true", help="minimise over m_X too")
-    p.add_argument("--terms", default="table1", help="terms or preset (default table1)")
+    p.add_argument("--terms", default=None,
+                   help="terms or preset (default: table1, the paper's App. B likelihood, at fixed mass; "
+                        "default, every term valid over 10 MeV - 4 GeV incl. CCFR, with --free-mass)")
     p.add_argument("--data", default="2021", help="measurement set (default 2021)")
-    p.add_argument("--resonance-mode", default="paper", choices=["paper", "full", "smooth"],
-                   help="resonance-search treatment (default paper: NA64 + BaBar 2014, 0/100)")
+    p.add_argument("--resonance-mode", default=None, choices=["paper", "full", "smooth"],
+                   help="resonance-search treatment (default: paper, NA64 + BaBar 2014 as 0/100, at fixed "
+                        "mass; full, every search as 0/100, with --free-mass: App. B's pair was chosen "
+                        "for 200 MeV and misses e.g. BaBar's 4mu search above 2 m_mu)")
     p.add_argument("--nsi-params", default=None, metavar="NAME", help="NSI parameter set (App. A refit)")
     p.add_argument("--within", type=float, default=1.0, help="report minima within this Δχ² of the best")
     p.add_argument("--minos", action="store_true", help="add MINOS 68%% intervals of the best minimum")
@@ -26,9 +30,11 @@ def _run(args) -> int:
     from ..inference.profile import find_minima, minos_intervals
 
     opts = {}
-    lk0 = CompositeLikelihood(args.model, terms=args.terms, data=args.data)
+    terms = args.terms or ("default" if args.free_mass else "table1")
+    mode = args.resonance_mode or ("full" if args.free_mass else "paper")
+    lk0 = CompositeLikelihood(args.model, terms=terms, data=args.data)
     if "resonances" in lk0.terms:
-        opts["resonances"] = {"mode": args.resonance_mode}
+        opts["resonances"] = {"mode": mode}
     if args.nsi_params and "nsi" in lk0.terms:
         opts["nsi"] = {"params": args.nsi_params}
     lk = CompositeLikelihood(lk0.model, terms=lk0.terms, data=args.data, term_options=opts)
