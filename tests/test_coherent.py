@@ -268,3 +268,29 @@ def test_stalled_newton_rows_stop_early_and_rows_are_independent():
     assert n_iter < 30                 # quadratic convergence: a handful of iterations, not 200
     # rows are independent; 1e-9 absolute is far below the solver tolerance effect (λ² < 1e-12)
     assert np.allclose(batch, alone, rtol=1e-12, atol=1e-9)
+
+
+def test_heavy_nsi_profile_matches_denton_gehrlein_code():
+    # Cross-check against the analysis the paper used for Δχ²_COHERENT (App. B): Denton & Gehrlein,
+    # arXiv:2008.06062, code release github.com/JuliaGehrlein/7stats, file
+    # datafiles_out/results_epsee_nomarg_144bins_newpull.txt (144 bins = 12T,12E; heavy mediator,
+    # ε_ee^uV = ε_ee^dV = ε). Its Feldman–Cousins CL has minima at ε = 0.032 and 0.158 (the two
+    # solutions around the sign flip of the ν_e weak charge) and 87.0 % CL at ε = −0.03 and 0.22.
+    # Heavy NSI in our convention: δg_V^p = δg_V^n = 3ε for ν_e, i.e. x_e/m² = 6ε(Z + N).
+    a = np.array([iso.Z + iso.N for iso in isotopes()], dtype=float)
+    m = 10.0
+    eps = np.linspace(-0.08, 0.28, 361)
+    x = np.zeros((eps.size, 3, 2))
+    x[:, 1, :] = 6.0 * eps[:, None] * a[None, :] * m ** 2
+    chi = C.chi2_min(C.window_signal(x, np.full(eps.size, m)))
+    d = chi - chi.min()
+    lo, hi = eps < 0.095, eps > 0.095           # the two branches around the sign flip
+    # ±0.006: half the spacing of their scan points around the minima (0.020, 0.032, 0.040)
+    assert eps[lo][np.argmin(d[lo])] == pytest.approx(0.032, abs=0.006)
+    assert eps[hi][np.argmin(d[hi])] == pytest.approx(0.158, abs=0.006)
+    # 87 % CL (Wilks, 1 dof: Δχ² = 2.26) crossings vs their FC points; ±0.01: their scan spacing
+    # and the FC–Wilks difference at this CL (measured: Wilks gives 85.5 % / 86.4 % at their points)
+    level = 2.26
+    left = eps[lo][np.argmax(d[lo] < level)]
+    right = eps[hi][::-1][np.argmax(d[hi][::-1] < level)]
+    assert left == pytest.approx(-0.03, abs=0.01) and right == pytest.approx(0.22, abs=0.01)
