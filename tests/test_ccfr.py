@@ -84,3 +84,12 @@ def test_axial_coupling_enters():
     r_full = float(ccfr.ratio(cp))
     r_eft = float(ccfr.ratio(cp, method="eft"))
     assert np.isfinite(r_full) and r_full != 1.0 and np.sign(r_full - 1) == np.sign(r_eft - 1)
+
+
+def test_photon_flux_option():
+    # the leading-log flux overweights large s, hence larger ⟨Q²⟩ and a weaker light-X effect
+    cp = effective_couplings("Lmu-Ltau", np.full(3, 2e-3), 0.0, np.array([0.1, 0.3, 1.0]))
+    ww, lg = ccfr.ratio(cp), ccfr.ratio(cp, flux="log")
+    assert np.all(ww > lg) and np.all(lg > 1.0)
+    with pytest.raises(BayesU1XError):
+        ccfr.ratio(cp, flux="nope")

@@ -98,7 +98,7 @@ def table():
 
 def test_table_eft_limit(table):
     ratio = tr.TridentRatio(table)
-    # m_X >> sqrt<Q²> (~1.8 GeV at CCFR): the full result approaches Eq. 3.21 with 1.13 -> S0A/S0V
+    # m_X >> sqrt<Q²> (~1.6 GeV at CCFR): the full result approaches Eq. 3.21 with 1.13 -> S0A/S0V
     for m in (30.0, 300.0):
         c = 0.3 * m ** 2
         full = ratio.ratio(c, -0.2 * m ** 2, m)
@@ -122,7 +122,8 @@ def test_eft_recovered_at_2_gev_when_beam_energy_is_low():
     # The propagator scale is Q² = −(p_ν − p_ν′)² ≤ s − W², and the coherent photon limits
     # s ≲ 2 E_ν |q|_max with |q|_max ~ 1/R_Fe ~ 0.1 GeV. Eq. 3.21's "EFT for m_X ≳ 1 GeV" comes from
     # ref. [52] (DUNE, E_ν of a few GeV). At E_ν = 4 GeV (s ≲ 1 GeV²) the full result must recover the
-    # contact form at m_X = 2 GeV; at CCFR's 160 GeV (⟨Q²⟩ ≈ 3 GeV²) it cannot, and does not.
+    # contact form at m_X = 2 GeV (measured 0.970); at CCFR's 160 GeV (⟨Q²⟩ = 2.6 GeV²) it cannot
+    # (measured 0.686).
     t4 = tr.trident_table(e_nu=4.0, m_grid=np.array([0.5, 2.0, 1e3]))
     t160 = tr.trident_table(m_grid=np.array([0.5, 2.0, 1e3]))
     # ⟨Q²⟩ tracks the beam energy: below 2 E_ν · 0.1 GeV at 4 GeV, above 1 GeV² at 160 GeV
@@ -137,7 +138,22 @@ def test_eft_recovered_at_2_gev_when_beam_energy_is_low():
         eft = tr.eft_ratio(c, 0.0, S[1, 0, 0] / S[0, 0, 0]) - 1.0
         return full / eft
     assert np_shift(t4) == pytest.approx(1.0, abs=0.05)  # the issue's 5 %, in the regime of ref. [52]
-    assert np_shift(t160) < 0.8  # CCFR energy: ⟨Q²⟩ ≈ 3 GeV² is not ≪ m_X² = 4 GeV²
+    assert np_shift(t160) < 0.8  # CCFR energy: ⟨Q²⟩ = 2.6 GeV² is not ≪ m_X² = 4 GeV²
+
+
+def test_weizsaecker_williams_flux_against_leading_log_form():
+    # Φ_log(x) − Φ_ww(x) = x ∫_x^∞ dq²/q⁴ F² → 1 for x ≪ 1/R² (F ≈ 1 there): an analytic limit
+    x = np.array([1e-9, 1e-8, 1e-7])
+    diff = tr.photon_flux_integral(x, flux="log") - tr.photon_flux_integral(x, flux="ww")
+    np.testing.assert_allclose(diff, 1.0, atol=2e-3)  # F²(q²) − 1 ~ q²R²/3 ≲ 1e-3 at 10 x_max
+    # the WW weight (1 − x/q²) ≤ 1: the WW flux is smaller, and vanishes as x reaches 1/R²
+    x = np.logspace(-6, -1, 6)
+    ww, lg = tr.photon_flux_integral(x), tr.photon_flux_integral(x, flux="log")
+    assert np.all(ww < lg) and ww[-1] < 1e-3 * ww[0]
+    with pytest.raises(BayesU1XError):
+        tr.photon_flux_integral(x, flux="nope")
+    with pytest.raises(BayesU1XError):
+        tr.trident_table(flux="nope")
 
 
 def test_fast_path_matches_direct(table):
