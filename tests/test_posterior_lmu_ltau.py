@@ -52,15 +52,15 @@ def test_component_masses_match_prior_monte_carlo(run):
     z_notch = _box_log_z(lk, (g0, e0, np.log10(PHI_NOTCH[0])), (g1, e1, np.log10(PHI_NOTCH[1])), 300_000, rng)
     z_plat = _box_log_z(lk, (g0, e0, l0), (-4.0, e1, l1), 100_000, rng)
     ratio_mc = np.exp(z_notch - z_plat)
-    # measured (7-term default, CCFR included): MCMC 0.262, box MC 0.225-0.263 (2 x 3e6 draws); before
+    # measured (7-term default, CCFR included): MCMC 0.241, box MC 0.223-0.262 (2 x 3e6 draws); before
     # CCFR joined the default: MCMC 0.254-0.261 (3 seeds), box MC 0.241. Errors: ~3 % from the MCMC
     # (notch indicator, ESS ~1e4) and ~2 % from 3e5 box draws; 15 % is > 4 combined sigma and still
     # catches a run that misses the phi-mass islands (ratio 0.065 before the initialisation fix)
     assert ratio_mcmc == pytest.approx(ratio_mc, rel=0.15), (ratio_mcmc, ratio_mc)
-    # the plateau (log10 g < -4, Δχ² ≈ Δχ²_SM) holds 0.564 ± 0.007 of the posterior under this prior
+    # the plateau (log10 g < -4, Δχ² ≈ Δχ²_SM) holds 0.585 ± 0.007 of the posterior under this prior
     # (prior Monte Carlo, 6e6 draws, docs/posterior.md); binomial + MC error ~0.01, 0.05 is a
     # gross-failure bound
-    assert plateau.mean() == pytest.approx(0.564, abs=0.05)
+    assert plateau.mean() == pytest.approx(0.585, abs=0.05)
 
 
 def test_g2_component_lies_in_the_band_below_the_dimuon_threshold(run):
@@ -71,12 +71,13 @@ def test_g2_component_lies_in_the_band_below_the_dimuon_threshold(run):
     m = 10 ** post["log10_m"].values.ravel()
     chi_amu = -2 * ll["amu"].values.ravel()
     sheet = (g > -4) & (np.abs(eps) < 0.5) & (m < 2 * M_MU)
-    # 0.285 of the posterior (prior Monte Carlo: 0.282 ± 0.002); a missing sheet fails
-    assert sheet.mean() > 0.25
+    # its mass against the prior Monte Carlo, 0.258 ± 0.002 (6e6 draws); measured 0.256. 0.04 is
+    # ~4x the binomial + autocorrelation error of the MCMC fraction (ESS ~1e4); a missing sheet fails
+    assert sheet.mean() == pytest.approx(0.258, abs=0.04)
     # its bulk sits near the band centre and most of it inside the Δa_μ 2σ band (Δχ²_amu < 4);
-    # measured 0.85 inside and a median Δχ²_amu of 0.92 (0.7 before CCFR joined the default: CCFR
+    # measured 0.82 inside and a median Δχ²_amu of 1.0 (0.7 before CCFR joined the default: CCFR
     # grows with g_X and pulls the sheet towards the band's lower edge); the rest is the funnel down to
-    # the SM-like plateau (log-uniform g prior). A shifted band would give a median of ≳ 4; 1.5 and 0.8
-    # leave room for seeds and for the CCFR pull
+    # the SM-like plateau (log-uniform g prior). A band shifted by 2σ would give a median ≳ 4 and
+    # about half inside; 1.5 and 0.7 leave room for seeds and for the CCFR pull
     assert np.median(chi_amu[sheet]) < 1.5
-    assert np.mean(chi_amu[sheet] < 4) > 0.8
+    assert np.mean(chi_amu[sheet] < 4) > 0.7
