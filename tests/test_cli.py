@@ -39,3 +39,14 @@ def test_bad_input_one_line_error_no_traceback():
         assert "Traceback" not in r.stderr, args
         assert len(r.stderr.strip().splitlines()) == 1, (args, r.stderr)
         assert r.stderr.startswith("bayes-u1x: error:"), r.stderr
+
+
+def test_profile_free_mass_uses_the_full_likelihood(capsys):
+    # with m_X free the App. B likelihood (NA64 + BaBar 2014 only, no CCFR) is the wrong default: it
+    # leaves L_mu-L_tau minima at 0.72 and 1.47 GeV that BaBar's 4mu search and CCFR exclude
+    assert main(["profile", "--model", "Lmu-Ltau", "--free-mass", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert "ccfr" in out["terms"] and "ew_t" in out["terms"]
+    assert all(m["m_x_gev"] < 2 * 0.10566 for m in out["minima"])  # below the dimuon threshold
+    assert main(["profile", "--model", "Lmu-Ltau", "--json"]) == 0  # fixed mass: the paper's Table-1 terms
+    assert json.loads(capsys.readouterr().out)["terms"] == ["amu", "borexino", "nsi", "coherent", "resonances"]
