@@ -59,13 +59,15 @@ def main():
               f"NP part full/EFT = {(R.ratio(c, 0, mm) - 1) / 0.38:.3f}")
 
     print("\nL_mu-L_tau (eps = 0): CCFR Δχ²=4 crossing of the g-2 line [GeV]")
-    print("  E_nu   form factor  S0A/S0V  central(251)  central(Δχ²-Δχ²_SM=4)  2σ lower edge(132.2)")
-    for e in (100.0, 160.0, 250.0):
-        for ff in ("helm", "dipole"):
-            Rm = tr.TridentRatio(tr.trident_table(e_nu=e, form_factor=ff))
-            print(f"  {e:5.0f}  {ff:11s}  {Rm.ratio_av:.3f}    {crossing(Rm, 251e-11):.3f}         "
-                  f"{crossing(Rm, 251e-11, 4.0 + (0.18 / 0.28) ** 2):.3f}                  "
-                  f"{crossing(Rm, (251 - 2 * 59.4) * 1e-11):.3f}")
+    print("  E_nu   form factor  flux  target                S0A/S0V  central(251)  central(Δχ²-Δχ²_SM=4)"
+          "  2σ lower edge(132.2)")
+    variants = [(e, ff, "ww", "coherent") for e in (100.0, 160.0, 250.0) for ff in ("helm", "dipole")]
+    variants += [(160.0, "helm", "log", "coherent"), (160.0, "helm", "ww", "coherent+diffractive")]
+    for e, ff, flux, target in variants:
+        Rm = tr.TridentRatio(tr.trident_table(e_nu=e, form_factor=ff, flux=flux, target=target))
+        print(f"  {e:5.0f}  {ff:11s}  {flux:4s}  {target:20s}  {Rm.ratio_av:.3f}    "
+              f"{crossing(Rm, 251e-11):.3f}         {crossing(Rm, 251e-11, 4.0 + (0.18 / 0.28) ** 2):.3f}"
+              f"                  {crossing(Rm, (251 - 2 * 59.4) * 1e-11):.3f}")
 
 
 if __name__ == "__main__":

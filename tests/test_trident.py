@@ -172,3 +172,23 @@ def test_bad_inputs():
         tr.trident_table(form_factor="nope")
     with pytest.raises(BayesU1XError):
         tr.TridentRatio(tr.trident_table()).ratio(0.1, 0.0, -1.0)
+
+
+def test_diffractive_component():
+    # Fermi-gas Pauli blocking: 0 at q = 0, continuous and 1 from 2 k_F on
+    q = np.array([0.0, tr.K_FERMI_FE, 2 * tr.K_FERMI_FE - 1e-9, 2 * tr.K_FERMI_FE, 1.0])
+    np.testing.assert_allclose(tr.pauli_blocking(q), [0.0, 0.75 - 1 / 16, 1.0, 1.0, 1.0], atol=1e-8)
+    assert tr.proton_form_factor(0.0) == 1.0
+    m = np.array([0.2, 2.0, 1e3])
+    coh = tr.trident_table(m_grid=m)
+    both = tr.trident_table(m_grid=m, target="coherent+diffractive")
+    # the coherent part is unchanged and the protons add (charge Z, not Z²: a fraction, not a multiple)
+    np.testing.assert_allclose(both["S_coherent"], coh["S"], rtol=1e-12)
+    extra = both["S"][:, 0, 0] / coh["S"][:, 0, 0] - 1.0
+    assert np.all((extra > 0) & (extra < 1))
+    # larger momentum transfers: a light X is more suppressed, the heavy (EFT) limit is untouched
+    h = lambda t, i: t["S"][0, 1, i] * m[i] ** 2 / t["S"][0, 0, 0]  # noqa: E731
+    assert h(both, 0) < h(coh, 0) and both["q2_mean"][0] > coh["q2_mean"][0]
+    assert h(both, 2) == pytest.approx(1.0, abs=1e-4) and h(coh, 2) == pytest.approx(1.0, abs=1e-4)
+    with pytest.raises(BayesU1XError):
+        tr.trident_table(target="nucleons")
