@@ -15,11 +15,15 @@ def test_equivalent_sets_are_equally_good_and_include_the_default():
     assert len(ns.equivalent_sets(0.001)) < len(sets)
 
 
-def test_nsi_term_only_adds_so_the_candidate_filter_is_sound():
+def test_nsi_term_only_adds_so_the_candidate_filter_is_sound(tmp_path):
     # Δχ²_NSI ≥ 0 (floored, App. B): a model not viable without the term is not viable with it.
     # (3,-7,0,-2) is the near-viable model whose verdict depends most on the parameter set.
     models = [(3, -7, 0, -2), (3, -6, 3, -6)]
-    res = ns.viability_over_sets(["yn104-01", "yn104-33"], candidates=models, processes=1)
+    res = ns.viability_over_sets(["yn104-01", "yn104-33"], candidates=models, processes=1, out_dir=tmp_path)
+    # resumable: one result file per set; a re-run reads them back instead of refitting
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["yn104-01.jsonl", "yn104-33.jsonl"]
+    again = ns.viability_over_sets(["yn104-01", "yn104-33"], candidates=models, processes=1, out_dir=tmp_path)
+    assert again["delta_chi2"] == res["delta_chi2"]
     for charges in models:
         key = ",".join(str(c) for c in charges)
         without = profile_model(charges, terms=ns.TERMS_NO_NSI)["delta_chi2"]

@@ -12,6 +12,8 @@ def register(sub) -> None:
     p.add_argument("--delta-lambda", type=float, default=1.0,
                    help="keep refits whose Table-2 loss is within this of the best (default 1)")
     p.add_argument("--data", default="2021", help="measurement set (default 2021, the paper's)")
+    p.add_argument("--out", default=None, metavar="DIR",
+                   help="directory for resumable per-scan result files (a killed run continues)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_run)
 
@@ -26,7 +28,8 @@ def _run(args) -> int:
             print(f"\r{done}/{total} parameter sets", end="", file=sys.stderr, flush=True)
 
     res = viability_over_sets(equivalent_sets(args.delta_lambda), mass=args.mass,
-                              max_charge=args.max_charge, data=args.data, progress=progress)
+                              max_charge=args.max_charge, data=args.data, progress=progress,
+                              out_dir=args.out)
     if args.json:
         print_json(res)
         return 0

@@ -18,6 +18,7 @@ fraction of equally good App.-A refits for which each model is viable.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from .. import nsi_fit, paper
 from ..inference.resultlog import charges_key
@@ -44,12 +45,25 @@ def equivalent_sets(delta_lambda: float = 1.0, yn: float | None = 1.04) -> list[
 
 
 def viability_over_sets(sets=None, mass: float = 0.2, max_charge: int = 10, data: str = "2021",
-                        candidates=None, processes: int | None = None, progress=None) -> dict:
-    """Viable models for every NSI parameter set in ``sets`` (see the module docstring)."""
+                        candidates=None, processes: int | None = None, progress=None,
+                        out_dir=None) -> dict:
+    """Viable models for every NSI parameter set in ``sets`` (see the module docstring).
+
+    ``out_dir`` makes the run resumable: every scan appends to its own JSON-lines file there
+    (``without_nsi.jsonl``, ``<set>.jsonl``) and a re-run skips what is already recorded.
+    """
     sets = list(sets) if sets is not None else equivalent_sets()
     t0 = time.perf_counter()
+    if out_dir is not None:
+        out_dir = Path(out_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+
+    def _out(name):
+        return None if out_dir is None else str(out_dir / f"{name}.jsonl")
+
     if candidates is None:
-        base = scan(mass=mass, max_charge=max_charge, terms=TERMS_NO_NSI, data=data, processes=processes)
+        base = scan(mass=mass, max_charge=max_charge, terms=TERMS_NO_NSI, data=data, processes=processes,
+                    out=_out("without_nsi"))
         candidates = [r["charges"] for r in base if r["viable"]]
         without = {charges_key(r["charges"]): r["delta_chi2"] for r in base if r["viable"]}
         n_models = len(base)
@@ -59,7 +73,7 @@ def viability_over_sets(sets=None, mass: float = 0.2, max_charge: int = 10, data
     per_set = {}
     for i, name in enumerate(sets):
         res = scan(models=[tuple(c) for c in candidates], mass=mass, terms=TERMS, data=data,
-                   term_options={"nsi": {"params": name}}, processes=processes)
+                   term_options={"nsi": {"params": name}}, processes=processes, out=_out(name))
         per_set[name] = {charges_key(r["charges"]): r["delta_chi2"] for r in res}
         if progress:
             progress(i + 1, len(sets))
