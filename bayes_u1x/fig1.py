@@ -46,6 +46,8 @@ class Fig1Chi2:
 
     data: str = "2021"
     ccfr_method: str = "full"
+    #: add Z-pole lepton universality R_μe (Eqs. 3.16–3.17; not in the paper's Fig. 1)
+    with_r_mue: bool = False
     _trident: object = field(default=None, repr=False)
 
     def __post_init__(self):
@@ -75,7 +77,12 @@ class Fig1Chi2:
         dt = self.meas["ew_t"]
         chi_t = ((t - dt["T"]) / dt["T_unc"]) ** 2
         chi_t = np.where(np.isfinite(chi_t) & (np.abs(eps_y) < 0.99), chi_t, _UNPHYSICAL)
-        return {"amu": chi_amu, "ccfr": chi_ccfr, "ew_t": chi_t}
+        out = {"amu": chi_amu, "ccfr": chi_ccfr, "ew_t": chi_t}
+        if self.with_r_mue:
+            # first-generation charges are zero in this setting (only x_L2, x_E2 and ε_Y)
+            chi_r = ew.delta_chi2_r_mue(0.0, 0.0, gx_l, gx_e, eps_c, m_x)
+            out["r_mue"] = np.where(np.isfinite(chi_r), chi_r, _UNPHYSICAL)
+        return out
 
     def __call__(self, gx_l, gx_e, eps_y, m_x):
         return sum(self.terms(gx_l, gx_e, eps_y, m_x).values())
@@ -122,14 +129,15 @@ def minimise(chi2: Fig1Chi2, m_x: float, hypothesis: str = "global", n_grid: int
     return result
 
 
-def fig1_curves(masses=None, data: str = "2021", ccfr_method: str = "full"):
-    """χ²_min(m_X) for every hypothesis plus the best-fit parameters of the global fit."""
+def fig1_curves(masses=None, data: str = "2021", ccfr_method: str = "full", with_r_mue: bool = False):
+    """χ²_min(m_X) for every hypothesis plus the best-fit parameters of the global fit
+    (``with_r_mue``: add the R_μe term of Eqs. 3.16–3.17 to a_μ + CCFR + T)."""
     if masses is None:
         masses = np.geomspace(1.0, 300.0, 41)
     masses = np.asarray(masses, dtype=float)
     if masses.ndim != 1 or masses.size == 0 or np.any(~np.isfinite(masses)) or np.any(masses <= 0):
         raise Fig1Error("masses must be a non-empty 1-D array of positive numbers (GeV)")
-    chi2 = Fig1Chi2(data=data, ccfr_method=ccfr_method)
+    chi2 = Fig1Chi2(data=data, ccfr_method=ccfr_method, with_r_mue=with_r_mue)
     out = {h: np.empty(masses.size) for h in HYPOTHESES}
     best = np.empty((masses.size, 3))
     for i, m in enumerate(masses):
@@ -139,7 +147,7 @@ def fig1_curves(masses=None, data: str = "2021", ccfr_method: str = "full"):
             if h == "global":
                 best[i] = p
     return {"m_x_gev": masses, "chi2": out, "global_best_fit": best, "data": data,
-            "ccfr_method": ccfr_method}
+            "ccfr_method": ccfr_method, "with_r_mue": bool(with_r_mue)}
 
 
 def upper_bound(masses, chi2_global, level: float = CHI2_EXPLAINED):

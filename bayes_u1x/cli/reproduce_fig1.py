@@ -27,7 +27,7 @@ def _plot(res, ub, path):
     ax.set_xlim(m[0], m[-1])
     ax.set_ylim(0, 20)
     ax.set_xlabel(r"$m_X$ [GeV]")
-    ax.set_ylabel(r"$\chi^2_{\min}$ ($a_\mu$ + CCFR + T)")
+    ax.set_ylabel(r"$\chi^2_{\min}$ ($a_\mu$ + CCFR + T" + (r" + $R_{\mu e}$" if res.get("with_r_mue") else "") + ")")
     ax.set_title(f"arXiv:2203.13731 Fig. 1 (data {res['data']}, CCFR {res['ccfr_method']})", fontsize=9)
     ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
@@ -41,7 +41,7 @@ def run(args) -> int:
     if args.n_masses < 3:
         raise BayesU1XError("--n-masses must be at least 3")
     masses = np.geomspace(1.0, 300.0, args.n_masses)
-    res = fig1_curves(masses, data=args.data, ccfr_method=args.ccfr_method)
+    res = fig1_curves(masses, data=args.data, ccfr_method=args.ccfr_method, with_r_mue=args.with_r_mue)
     res["chi2_explained"] = CHI2_EXPLAINED
     ub = upper_bound(masses, res["chi2"]["global"])
     out = {
@@ -59,6 +59,7 @@ def run(args) -> int:
         "paper_bound_gev": 4.0,
         "data": args.data,
         "ccfr_method": args.ccfr_method,
+        "with_r_mue": bool(args.with_r_mue),
     }
     if args.out:
         _plot(res, ub, args.out)
@@ -85,4 +86,6 @@ def register(sub) -> None:
     p.add_argument("--ccfr-method", default="full", choices=("full", "eft"),
                    help="trident calculation: full EPA (default) or the EFT form Eq. 3.21")
     p.add_argument("--n-masses", type=int, default=49, help="log-spaced masses in 1-300 GeV (default 49)")
+    p.add_argument("--with-r-mue", action="store_true",
+                   help="add Z-pole lepton universality R_mu/e (Eqs. 3.16-3.17), not in the paper's Fig. 1")
     p.set_defaults(func=run)
