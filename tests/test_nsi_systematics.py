@@ -26,7 +26,7 @@ def test_nsi_term_only_adds_so_the_candidate_filter_is_sound(tmp_path):
     assert again["delta_chi2"] == res["delta_chi2"]
     for charges in models:
         key = ",".join(str(c) for c in charges)
-        without = profile_model(charges, terms=ns.TERMS_NO_NSI)["delta_chi2"]
+        without = profile_model(charges, terms=ns.TERMS_NO_NSI, term_options=ns.TERM_OPTIONS)["delta_chi2"]
         for name in res["sets"]:
             # 1e-3: Migrad's tolerance on Δχ²; the NSI term can only raise the minimum
             assert res["delta_chi2"][name][key] >= without - 1e-3
@@ -36,6 +36,16 @@ def test_nsi_term_only_adds_so_the_candidate_filter_is_sound(tmp_path):
     assert set(res["viable_fraction"]) == {"3,-7,0,-2", "3,-6,3,-6"}
     report = ns.format_report(res)
     assert "3,-7,0,-2" in report and "of 2 sets" in report
+
+
+def test_same_likelihood_as_the_scan():
+    # the study must use the Sec. 4.2 likelihood of `scan` / `reproduce table1`, including App. B's
+    # 0/100 resonance rule (a plain term tuple would fall back to the smooth sampler treatment)
+    from bayes_u1x.likelihood import CompositeLikelihood
+
+    ref = CompositeLikelihood("3,-6,7,-10", terms="table1")
+    lk = CompositeLikelihood("3,-6,7,-10", terms=ns.TERMS, term_options=ns.TERM_OPTIONS)
+    assert lk.terms == ref.terms and lk.term_options["resonances"] == ref.term_options["resonances"]
 
 
 @pytest.mark.parametrize("bad", [-1.0, float("nan")])

@@ -24,10 +24,14 @@ from .. import nsi_fit, paper
 from ..inference.resultlog import charges_key
 from ..nsi_fit import NSIParameterError
 from ..inference.scan import scan
+from ..likelihood import PRESET_OPTIONS, PRESETS
 from ..observables import nsi
 
-TERMS_NO_NSI = ("amu", "borexino", "coherent", "resonances")
-TERMS = ("amu", "borexino", "nsi", "coherent", "resonances")
+#: the Sec. 4.2 likelihood (Eq. B.1, preset "table1", with App. B's NA64 + BaBar-2014 0/100 rule)
+#: and the same without its NSI term; both carry the preset's resonance options explicitly
+TERMS = PRESETS["table1"]
+TERMS_NO_NSI = tuple(t for t in TERMS if t != "nsi")
+TERM_OPTIONS = PRESET_OPTIONS["table1"]
 
 
 def equivalent_sets(delta_lambda: float = 1.0, yn: float | None = 1.04) -> list[str]:
@@ -63,7 +67,7 @@ def viability_over_sets(sets=None, mass: float = 0.2, max_charge: int = 10, data
 
     if candidates is None:
         base = scan(mass=mass, max_charge=max_charge, terms=TERMS_NO_NSI, data=data, processes=processes,
-                    out=_out("without_nsi"))
+                    term_options=TERM_OPTIONS, out=_out("without_nsi"))
         candidates = [r["charges"] for r in base if r["viable"]]
         without = {charges_key(r["charges"]): r["delta_chi2"] for r in base if r["viable"]}
         n_models = len(base)
@@ -73,7 +77,8 @@ def viability_over_sets(sets=None, mass: float = 0.2, max_charge: int = 10, data
     per_set = {}
     for i, name in enumerate(sets):
         res = scan(models=[tuple(c) for c in candidates], mass=mass, terms=TERMS, data=data,
-                   term_options={"nsi": {"params": name}}, processes=processes, out=_out(name))
+                   term_options={**TERM_OPTIONS, "nsi": {"params": name}}, processes=processes,
+                   out=_out(name))
         per_set[name] = {charges_key(r["charges"]): r["delta_chi2"] for r in res}
         if progress:
             progress(i + 1, len(sets))
