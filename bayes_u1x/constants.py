@@ -5,9 +5,9 @@ units (cm, fm, s) are given here so that modules convert at their edges only.
 
 Sources
 -------
-PDG20 : P.A. Zyla et al. (Particle Data Group), PTEP 2020, 083C01 -- the edition cited by the
-        reference paper (arXiv:2203.13731, ref. [67]).
-CODATA18 : E. Tiesinga et al., Rev. Mod. Phys. 93 (2021) 025010 (CODATA 2018).
+- PDG20: P.A. Zyla et al. (Particle Data Group), PTEP 2020, 083C01 -- the edition cited by the
+  reference paper (arXiv:2203.13731, ref. [67]).
+- CODATA18: E. Tiesinga et al., Rev. Mod. Phys. 93 (2021) 025010 (CODATA 2018).
 """
 from __future__ import annotations
 
@@ -37,6 +37,9 @@ M_U_ATOMIC = 0.93149410242            #: atomic mass unit [GeV] [CODATA18]
 M_Z = 91.1876                         #: Z mass [PDG20]
 M_W = 80.379                          #: W mass [PDG20]
 M_B = 5.27934                         #: B+ mass [PDG20]
+M_CHARM = 1.27                        #: MS-bar m_c(m_c) [PDG20]
+M_BOTTOM = 4.18                       #: MS-bar m_b(m_b) [PDG20]
+M_TOP = 172.76                        #: top mass from direct measurements [PDG20]
 
 LEPTON_MASSES = {"e": M_E, "mu": M_MU, "tau": M_TAU}
 

@@ -4,11 +4,12 @@ A parameter point is theta = (log10 g_X, r_eps = eps e / g_X, log10 m_X/GeV). Af
 kinetic mixing (arXiv:2203.13731, Eq. 2.2) every fermion's charge is shifted by r_eps Q_f, where
 Q_f is its electric charge; we use the small-eps form eps/sqrt(1-eps^2) e/g_X ≈ r_eps.
 
-Interaction (Eq. 2.4, Eq. 3.23):  L ⊃ g_X X_mu fbar gamma^mu (q_V - q_A gamma_5) f
-                                      + g_X q_nu X_mu nubar gamma^mu P_L nu.
-For a chiral field content x_L (doublet) and x_E (singlet):
-    q_V = (x_L + x_E)/2 + r_eps Q_f,    q_A = (x_L - x_E)/2,
-and neutrinos (left-handed, neutral) feel q_nu = x_L with no kinetic-mixing shift.
+Interaction (Eq. 2.4, Eq. 3.23)::
+
+    L ⊃ g_X X_mu fbar gamma^mu (q_V - q_A gamma_5) f + g_X q_nu X_mu nubar gamma^mu P_L nu.
+
+For a chiral field content x_L (doublet) and x_E (singlet) ``q_V = (x_L + x_E)/2 + r_eps Q_f`` and
+``q_A = (x_L - x_E)/2``, and neutrinos (left-handed, neutral) feel q_nu = x_L with no kinetic-mixing shift.
 Nucleons (coherent vector currents): q_p = 2 q_V^u + q_V^d, q_n = q_V^u + 2 q_V^d; for
 quark-universal vector-like models q_p = c_B + r_eps, q_n = c_B (Sec. 4.2).
 
@@ -17,14 +18,12 @@ broadcast shape of (g, r_eps, m).
 """
 from __future__ import annotations
 
-from .errors import BayesU1XError
-
 from dataclasses import dataclass
 
 import numpy as np
 
-from .constants import M_X_MAX, M_X_MIN
 from .models import Model, get_model
+from .parameters import validate_points
 
 CHARGED_LEPTONS = ("e", "mu", "tau")
 NEUTRINOS = ("nu_e", "nu_mu", "nu_tau")
@@ -33,10 +32,6 @@ NUCLEONS = ("p", "n")
 FERMIONS = CHARGED_LEPTONS + NEUTRINOS + QUARKS + NUCLEONS
 ELECTRIC_CHARGE = {"e": -1.0, "mu": -1.0, "tau": -1.0, "nu_e": 0.0, "nu_mu": 0.0, "nu_tau": 0.0,
                    "u": 2 / 3, "c": 2 / 3, "d": -1 / 3, "s": -1 / 3, "p": 1.0, "n": 0.0}
-
-
-class ParameterError(BayesU1XError):
-    """A parameter point outside the supported domain (NaN, non-positive coupling, mass range)."""
 
 
 @dataclass(frozen=True)
@@ -93,27 +88,6 @@ def _static_charges(model: Model):
     return qV, qA, q_nu
 
 
-def validate_points(g, r_eps, m, check_mass_range: bool = True):
-    """Broadcast and validate (g_X, r_eps, m_X); raise :class:`ParameterError` naming the problem."""
-    try:
-        g, r_eps, m = np.broadcast_arrays(np.asarray(g, dtype=float), np.asarray(r_eps, dtype=float),
-                                          np.asarray(m, dtype=float))
-    except ValueError as exc:
-        raise ParameterError(f"g_X, eps e/g_X and m_X have incompatible shapes: {exc}") from exc
-    for name, arr in (("g_X", g), ("eps e/g_X", r_eps), ("m_X", m)):
-        if not np.all(np.isfinite(arr)):
-            raise ParameterError(f"{name} contains NaN or infinite values")
-    if np.any(g < 0):
-        raise ParameterError("g_X must be non-negative (the sign is unphysical: use g_X >= 0)")
-    if np.any(m <= 0):
-        raise ParameterError("m_X must be positive")
-    if check_mass_range and (np.any(m < M_X_MIN * (1 - 1e-9)) or np.any(m > M_X_MAX * (1 + 1e-9))):
-        bad = m[(m < M_X_MIN * (1 - 1e-9)) | (m > M_X_MAX * (1 + 1e-9))].ravel()[0]
-        raise ParameterError(f"m_X = {bad:.4g} GeV is outside the supported range "
-                             f"[{M_X_MIN:g}, {M_X_MAX:g}] GeV (BBN, Sec. 2.5; trident+T, Eq. 4.2)")
-    return g, r_eps, m
-
-
 def effective_couplings(model, g, r_eps, m, check_mass_range: bool = True) -> Couplings:
     """Effective vector/axial charges of every fermion at the points (g_X, r_eps, m_X).
 
@@ -126,12 +100,3 @@ def effective_couplings(model, g, r_eps, m, check_mass_range: bool = True) -> Co
     qA = {f: sA[f] + 0.0 * r_eps for f in FERMIONS}
     q_nu = {k: v + 0.0 * r_eps for k, v in snu.items()}
     return Couplings(g=g, r_eps=r_eps, m=m, qV=qV, qA=qA, q_nu=q_nu)
-
-
-def theta_to_physical(theta):
-    """Map theta = (log10 g_X, r_eps, log10 m_X) with shape (..., 3) to (g, r_eps, m) arrays."""
-    theta = np.asarray(theta, dtype=float)
-    if theta.shape[-1] != 3:
-        raise ParameterError(f"theta must have last dimension 3 (log10 g_X, eps e/g_X, log10 m_X), "
-                             f"got shape {theta.shape}")
-    return 10.0 ** theta[..., 0], theta[..., 1], 10.0 ** theta[..., 2]

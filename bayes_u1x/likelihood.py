@@ -1,133 +1,222 @@
 """The composite likelihood: named Δχ² terms over θ = (log10 g_X, εe/g_X, log10 m_X/GeV).
 
 Δχ² = Σ_terms Δχ²_term (arXiv:2203.13731, Eq. B.1), each term relative to its own reference
-(App. B), so that ln L = −Δχ²/2 up to a constant. Terms are looked up lazily by name in
-``bayes_u1x.observables.<name>`` (module contract in :mod:`bayes_u1x.observables`), switchable,
-and every evaluation returns the value of each term as well as the total.
+(App. B), so that ln L = −Δχ²/2 up to a constant. Which terms, and with which options, is a
+:class:`Preset` (terms and options travel together, so an option can never be dropped on the way);
+every evaluation returns each term's value as well as the total.
+
+Which to use when:
+
+* ``"default"`` — every term valid over the whole supported mass range (10 MeV – 4 GeV), the
+  chiral terms added for chiral models: what ``sample``, ``compare``, ``scan`` and ``profile`` use;
+* ``"table1"`` — the paper's App. B likelihood at m_X = 200 MeV (Table 1, Fig. 4): a_μ, Borexino,
+  NSI, COHERENT and the resonance searches as App. B's 0/100 rule on NA64 + BaBar 2014;
+* ``"no-ccfr"`` — the default before CCFR joined it (reproduces the older results in ``docs/``);
+* ``"closed-form"`` — a_μ, Borexino, NSI and T only (cheap, for tests and quick looks);
+* a list of term names — a custom likelihood with each term's default options (plus ``term_options``).
 
 The likelihood never knows the sampler: it is a pure function of arrays of points.
 """
 from __future__ import annotations
 
-from .errors import BayesU1XError
-
-import importlib
+import math
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import numpy as np
 
-from .couplings import ParameterError, effective_couplings, theta_to_physical, validate_points
-from .measurements import DEFAULT_SET, MeasurementSet, load_measurements
+from .couplings import effective_couplings
+from .errors import LikelihoodError, ParameterError
+from .measurements import DEFAULT_SET, load_measurements
 from .models import Model, get_model
+from .observables import CHIRAL_TERMS, TERMS, get_term
+from .parameters import check_mass, theta_to_physical, validate_points
 
-#: every term name the package knows (chiral-only terms last)
-ALL_TERMS = ("amu", "borexino", "nsi", "coherent", "resonances", "ccfr", "ew_t",
-             "apv", "ae", "texono", "charm2")
-CHIRAL_TERMS = ("apv", "ae", "texono", "charm2")
-
-PRESETS = {
-    # the paper's Table-1 likelihood (Eq. B.1)
-    "table1": ("amu", "borexino", "nsi", "coherent", "resonances"),
-    # every term valid over the whole default mass range 10 MeV - 4 GeV (CCFR with the X propagator
-    # kept, bayes_u1x.trident); chiral-only terms are added for chiral models
-    "default": ("amu", "borexino", "nsi", "coherent", "resonances", "ccfr", "ew_t"),
-    # the default without CCFR: the 6-term likelihood of the results in docs/ dated before CCFR's
-    # full calculation joined the default (kept to reproduce them)
-    "no-ccfr": ("amu", "borexino", "nsi", "coherent", "resonances", "ew_t"),
-    # alias of "default" (kept for run files that name it)
-    "full": ("amu", "borexino", "nsi", "coherent", "resonances", "ccfr", "ew_t"),
-    "closed-form": ("amu", "borexino", "nsi", "ew_t"),
-}
+#: every term name the package knows, in summation order (chiral-only terms last)
+ALL_TERMS = tuple(TERMS)
 
 
-#: options a preset implies unless the user overrides them (the paper's App. B resonance rule)
-PRESET_OPTIONS = {"table1": {"resonances": {"mode": "paper"}}}
+def _frozen_options(options) -> MappingProxyType:
+    return MappingProxyType({k: MappingProxyType(dict(v)) for k, v in (options or {}).items()})
 
 
-class LikelihoodError(BayesU1XError):
-    """Unknown term, bad option, or a term asked for outside its validity."""
+@dataclass(frozen=True)
+class Preset:
+    """A named likelihood: its terms and the options they take, kept together.
+
+    ``add_chiral_terms``: chiral models get the chiral-only terms appended (Sec. 5).
+    ``reference_mass``: the mass [GeV] the preset was defined at (``table1``: 200 MeV); evaluating it
+    elsewhere is allowed but warned about by the command line.
+    """
+
+    name: str
+    terms: tuple[str, ...]
+    options: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    description: str = ""
+    add_chiral_terms: bool = False
+    reference_mass: float | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "options", _frozen_options(self.options))
+        for t in (*self.terms, *self.options):
+            get_term(t)
+
+    def terms_for(self, model: Model | None) -> tuple[str, ...]:
+        """The terms of this preset for ``model`` (chiral terms added if the preset says so)."""
+        if self.add_chiral_terms and model is not None and not model.is_vectorlike:
+            return self.terms + tuple(t for t in CHIRAL_TERMS if t not in self.terms)
+        return self.terms
+
+    def options_dict(self) -> dict:
+        return {k: dict(v) for k, v in self.options.items()}
 
 
-def _load_term(name: str):
-    if name not in ALL_TERMS:
-        raise LikelihoodError(f"unknown likelihood term {name!r}; known: {', '.join(ALL_TERMS)}")
+_VECTOR_TERMS = ("amu", "borexino", "nsi", "coherent", "resonances", "ccfr", "ew_t")
+
+PRESETS: dict[str, Preset] = {p.name: p for p in (
+    Preset("default", _VECTOR_TERMS, add_chiral_terms=True,
+           description="every term valid over 10 MeV - 4 GeV (CCFR with the X propagator); chiral terms "
+                       "for chiral models; resonance searches as a smooth one-sided Gaussian"),
+    Preset("table1", ("amu", "borexino", "nsi", "coherent", "resonances"),
+           options={"resonances": {"mode": "paper"}}, reference_mass=0.2,
+           description="the paper's App. B likelihood at 200 MeV (Eq. B.1; NA64 + BaBar 2014 as 0/100)"),
+    Preset("no-ccfr", tuple(t for t in _VECTOR_TERMS if t != "ccfr"),
+           description="the default likelihood before CCFR joined it (older results in docs/)"),
+    Preset("full", _VECTOR_TERMS, add_chiral_terms=True, description="alias of 'default' (older run files)"),
+    Preset("closed-form", ("amu", "borexino", "nsi", "ew_t"),
+           description="a_mu, Borexino, NSI and T only (no tables; tests and quick looks)"),
+)}
+#: the preset every entry point uses unless told otherwise
+DEFAULT_PRESET = "default"
+
+
+def get_preset(name: str) -> Preset:
     try:
-        return importlib.import_module(f"bayes_u1x.observables.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name == f"bayes_u1x.observables.{name}":
-            raise LikelihoodError(f"likelihood term {name!r} is not implemented in this version") from exc
-        raise
+        return PRESETS[name]
+    except (KeyError, TypeError):
+        raise LikelihoodError(f"unknown likelihood preset {name!r}; known: {', '.join(PRESETS)}") from None
 
 
-def resolve_terms(terms, model: Model | None = None) -> tuple[str, ...]:
-    """Turn a preset name, a comma-separated string or a sequence into a tuple of term names."""
-    if terms is None:
-        terms = "default"
-    if isinstance(terms, str):
-        if terms in PRESETS:
-            out = list(PRESETS[terms])
-            if terms in ("default", "full") and model is not None and not model.is_vectorlike:
-                out += list(CHIRAL_TERMS)
-            return tuple(out)
-        terms = [t.strip() for t in terms.split(",") if t.strip()]
-    out = tuple(terms)
-    for t in out:
-        if t not in ALL_TERMS:
-            raise LikelihoodError(f"unknown likelihood term {t!r}; known: {', '.join(ALL_TERMS)}; "
-                                  f"presets: {', '.join(PRESETS)}")
-    if len(set(out)) != len(out):
-        raise LikelihoodError(f"likelihood term listed twice in {out}")
-    if not out:
+def parse_terms(spec) -> Preset | tuple[str, ...]:
+    """A :class:`Preset` (from a preset name or object) or a tuple of term names (comma string or
+    sequence), validated. ``None`` means the default preset."""
+    if spec is None:
+        return PRESETS[DEFAULT_PRESET]
+    if isinstance(spec, Preset):
+        return spec
+    if isinstance(spec, str):
+        if spec in PRESETS:
+            return PRESETS[spec]
+        names = tuple(t.strip() for t in spec.split(",") if t.strip())
+    else:
+        try:
+            names = tuple(str(t) for t in spec)
+        except TypeError:
+            raise LikelihoodError(f"likelihood terms must be a preset name or a list of terms, got {spec!r}") from None
+    if len(names) == 1 and names[0] in PRESETS:
+        return PRESETS[names[0]]
+    if not names:
         raise LikelihoodError("no likelihood terms selected")
-    return out
+    for t in names:
+        if t not in TERMS:
+            raise LikelihoodError(f"unknown likelihood term {t!r}; known: {', '.join(TERMS)}; "
+                                  f"presets: {', '.join(PRESETS)}")
+    if len(set(names)) != len(names):
+        raise LikelihoodError(f"likelihood term listed twice in {names}")
+    return names
 
 
-@dataclass
+def resolve_terms(spec, model: Model | None = None) -> tuple[str, ...]:
+    """The term names ``spec`` (preset, comma string or sequence) selects for ``model``."""
+    parsed = parse_terms(spec)
+    return parsed.terms_for(model) if isinstance(parsed, Preset) else parsed
+
+
 class CompositeLikelihood:
     """Sum of named Δχ² terms for one model.
 
     Parameters
     ----------
     model : a :class:`Model` or anything :func:`get_model` accepts (name, "cB,ce,cmu,ctau").
-    terms : preset name ("table1", "default", "full", "closed-form"), "a,b,c", or a sequence.
+    terms : a preset name or :class:`Preset` (default ``"default"``), "a,b,c", or a sequence of names.
     data : measurement-set name ("2021", "2025") or a :class:`MeasurementSet`.
-    term_options : per-term keyword options, e.g. ``{"resonances": {"mode": "paper"}}``.
+    term_options : per-term keyword options merged over the preset's, e.g.
+        ``{"resonances": {"mode": "full"}}``; unknown terms or options are refused.
+
+    Notes
+    -----
+    Attributes: ``model``, ``terms`` (tuple of names), ``preset`` (the :class:`Preset` or None for a
+    custom list), ``data`` (:class:`MeasurementSet`), ``term_options`` (effective options per term),
+    ``valid_mass_range`` (the range [GeV] in which every selected term holds).
     """
 
-    model: Model
-    terms: tuple[str, ...] = ()
-    data: MeasurementSet | str = DEFAULT_SET
-    term_options: dict = field(default_factory=dict)
-
-    def __post_init__(self):
-        self.model = get_model(self.model)
-        preset = self.terms if isinstance(self.terms, str) else None
-        self.terms = resolve_terms(self.terms or None, self.model)
-        opts = {k: dict(v) for k, v in PRESET_OPTIONS.get(preset, {}).items() if k in self.terms}
-        for k, v in (self.term_options or {}).items():
+    def __init__(self, model, terms=None, data=DEFAULT_SET, term_options=None):
+        self.model = get_model(model)
+        parsed = parse_terms(terms)
+        self.preset = parsed if isinstance(parsed, Preset) else None
+        self.terms = parsed.terms_for(self.model) if self.preset else parsed
+        opts = self.preset.options_dict() if self.preset else {}
+        opts = {k: v for k, v in opts.items() if k in self.terms}
+        for k, v in (term_options or {}).items():
+            if k not in TERMS:
+                raise LikelihoodError(f"options given for unknown term {k!r}; known: {', '.join(TERMS)}")
+            if k not in self.terms:
+                raise LikelihoodError(f"options given for term {k!r}, which is not in the likelihood "
+                                      f"({', '.join(self.terms)})")
+            if not isinstance(v, dict):
+                raise LikelihoodError(f"options of term {k!r} must be a table of name = value, got {v!r}")
             opts.setdefault(k, {}).update(v)
+        for k, v in opts.items():
+            get_term(k).check_options(v)
         self.term_options = opts
-        self.data = load_measurements(self.data)
-        unknown = set(self.term_options) - set(ALL_TERMS)
-        if unknown:
-            raise LikelihoodError(f"options given for unknown terms: {sorted(unknown)}")
-        self._modules = {t: _load_term(t) for t in self.terms}
+        self.data = load_measurements(data)
+        self._terms = tuple((t, TERMS[t], opts.get(t, {})) for t in self.terms)
+        lo = max(TERMS[t].valid_mass_range[0] for t in self.terms)
+        hi = min(TERMS[t].valid_mass_range[1] for t in self.terms)
+        self.valid_mass_range = (lo, hi)
+
+    def __repr__(self) -> str:
+        what = self.preset.name if self.preset else ",".join(self.terms)
+        return f"CompositeLikelihood({self.model.name!r}, terms={what!r}, data={self.data.name!r})"
+
+    @property
+    def label(self) -> str:
+        """The preset name, or the comma-joined term list of a custom likelihood."""
+        return self.preset.name if self.preset else ",".join(self.terms)
+
+    def describe(self) -> dict:
+        """What this likelihood is, as plain data (provenance of every product built on it)."""
+        return {"model": self.model.name, "charges": self.model.charges_dict(), "preset": self.label,
+                "terms": list(self.terms), "term_options": self.term_options, "data": self.data.name}
 
     # --- evaluation -------------------------------------------------------------------------
+    def _check_validity(self, m) -> None:
+        lo, hi = self.valid_mass_range
+        if lo > 0 or math.isfinite(hi):
+            try:
+                check_mass(m, lo, hi, what="the range where every selected term holds")
+            except ParameterError as exc:
+                bad = [t for t in self.terms if not (TERMS[t].valid_mass_range[0] <= float(np.min(m))
+                                                     and float(np.max(m)) <= TERMS[t].valid_mass_range[1])]
+                raise ParameterError(f"{exc}; terms: {', '.join(bad)}") from None
+
     def terms_physical(self, g, r_eps, m, check_mass_range: bool = True) -> dict[str, np.ndarray]:
-        """Δχ² of every selected term at physical (g_X, εe/g_X, m_X [GeV]) arrays."""
+        """Δχ² of every selected term at physical (g_X, εe/g_X, m_X [GeV]) arrays.
+
+        ``check_mass_range`` (default True) refuses masses outside the supported range and outside
+        any selected term's validity; False evaluates the formulae anyway (plots beyond the range).
+        """
         cp = effective_couplings(self.model, g, r_eps, m, check_mass_range=check_mass_range)
+        if check_mass_range:
+            self._check_validity(cp.m)
         out = {}
-        for t, mod in self._modules.items():
-            val = np.asarray(mod.delta_chi2(cp, self.data, **self.term_options.get(t, {})), dtype=float)
-            out[t] = np.broadcast_to(val, cp.shape).copy()
+        for name, term, opts in self._terms:
+            val = np.asarray(term.delta_chi2(cp, self.data, **opts), dtype=float)
+            out[name] = np.broadcast_to(val, cp.shape).copy()
         return out
 
     def terms_theta(self, theta) -> dict[str, np.ndarray]:
         """Δχ² of every selected term at θ = (log10 g_X, εe/g_X, log10 m_X), shape (..., 3)."""
-        theta = np.asarray(theta, dtype=float)
-        if not np.all(np.isfinite(theta)):
-            raise ParameterError("theta contains NaN or infinite values")
         return self.terms_physical(*theta_to_physical(theta))
 
     def delta_chi2(self, theta) -> np.ndarray:
@@ -164,3 +253,7 @@ def delta_chi2_point(model, g: float, r_eps: float, m: float, terms="table1", da
     vals = lk.terms_physical(np.atleast_1d(g), np.atleast_1d(r_eps), np.atleast_1d(m))
     per = {k: float(v.ravel()[0]) for k, v in vals.items()}
     return float(sum(per.values())), per
+
+
+__all__ = ["ALL_TERMS", "CompositeLikelihood", "DEFAULT_PRESET", "PRESETS", "Preset", "delta_chi2_point",
+           "get_preset", "parse_terms", "resolve_terms"]

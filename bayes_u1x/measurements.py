@@ -6,19 +6,13 @@ given, never from module constants, so a user can switch sets everywhere with on
 """
 from __future__ import annotations
 
-from .errors import BayesU1XError
-
 import math
-import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
+
+from .errors import DataError
+from .package_data import load_toml
 
 DEFAULT_SET = "2021"
-
-
-class MeasurementError(BayesU1XError):
-    """Unknown measurement set or missing entry."""
 
 
 @dataclass(frozen=True)
@@ -30,7 +24,7 @@ class MeasurementSet:
         try:
             return self.values[key]
         except KeyError as exc:
-            raise MeasurementError(f"measurement set {self.name!r} has no entry {key!r}") from exc
+            raise DataError(f"measurement set {self.name!r} has no entry {key!r}") from exc
 
     def get(self, key, default=None):
         return self.values.get(key, default)
@@ -43,10 +37,8 @@ class MeasurementSet:
                 math.hypot(a["exp_unc_1e11"], a["sm_unc_1e11"]) * 1e-11)
 
 
-@lru_cache(maxsize=None)
 def _all_sets() -> dict:
-    with resources.files("bayes_u1x.data").joinpath("measurements.toml").open("rb") as fh:
-        return tomllib.load(fh)
+    return load_toml("measurements.toml")
 
 
 def available_sets() -> list[str]:
@@ -59,5 +51,5 @@ def load_measurements(name: str | MeasurementSet = DEFAULT_SET) -> MeasurementSe
     name = str(name)
     sets = _all_sets()
     if name not in sets:
-        raise MeasurementError(f"unknown measurement set {name!r}; available: {', '.join(sorted(sets))}")
+        raise DataError(f"unknown measurement set {name!r}; available: {', '.join(sorted(sets))}")
     return MeasurementSet(name=name, values=sets[name])

@@ -6,7 +6,6 @@ Run:  python benchmarks/bench_closed_form.py [N]
 """
 from __future__ import annotations
 
-import importlib
 import sys
 import time
 
@@ -15,6 +14,7 @@ import numpy as np
 from bayes_u1x.couplings import effective_couplings
 from bayes_u1x.likelihood import CompositeLikelihood
 from bayes_u1x.measurements import load_measurements
+from bayes_u1x.observables import TERMS
 
 CANDIDATES = ("amu", "borexino", "nsi", "ew_t", "ccfr")
 
@@ -35,13 +35,7 @@ def main(n: int = 10_000) -> None:
     g, r, m = 10 ** theta[:, 0], theta[:, 1], 10 ** theta[:, 2]
     data = load_measurements("2021")
     model = "3,-6,7,-10"
-    terms = []
-    for t in CANDIDATES:
-        try:
-            mod = importlib.import_module(f"bayes_u1x.observables.{t}")
-        except ModuleNotFoundError:
-            continue
-        terms.append((t, mod))
+    terms = [(t, TERMS[t].module) for t in CANDIDATES if t in TERMS]
     cp = effective_couplings(model, g, r, m)
     print(f"{n} points, model {model}")
     t_cp = best_of(lambda: effective_couplings(model, g, r, m))

@@ -67,7 +67,8 @@ def delta_chi2_min(lk, prior, rng, n_start=12):
 
 
 def compare(a):
-    from bayes_u1x.inference.compare import comparison_table, format_table, plot_evidence, save_table
+    from bayes_u1x.inference.compare import comparison_table, format_table, save_table
+    from bayes_u1x.plotting.evidence_plot import plot_evidence
 
     prior, src = get_prior()
     rng = np.random.default_rng(a.seed)
@@ -116,7 +117,7 @@ def main():
     ap.add_argument("--method", default="grid")
     a = ap.parse_args()
     if a.scan is not None:
-        from bayes_u1x.inference.evidence_scan import evidence_scan
+        from bayes_u1x.inference.evidence import evidence_scan
         from bayes_u1x.models import enumerate_vector_models
         ms = enumerate_vector_models(10)[:a.scan]
         st = {"grid": {"rtol": 1e-2, "n0": 8}}.get(a.method)

@@ -8,8 +8,8 @@ import os
 import tempfile
 import time
 
-from bayes_u1x.inference.scan import scan
-from bayes_u1x.reproduce.table1 import table1
+from bayes_u1x.inference.scans import scan
+from bayes_u1x.paper.table1 import table1
 
 
 def main():

@@ -15,7 +15,7 @@ import numpy as np
 from bayes_u1x.couplings import effective_couplings
 from bayes_u1x.measurements import load_measurements
 from bayes_u1x.observables import resonances as term
-from bayes_u1x.resonances import limit_curves, load_registry
+from bayes_u1x.physics.resonances import limit_curves, load_registry
 
 
 def best_of(fn, repeat=5):
@@ -41,8 +41,8 @@ def main():
     t0 = time.perf_counter()
     load_registry()
     print(f"registry load (24 searches, first call): {1e3 * (time.perf_counter() - t0):.1f} ms")
-    from bayes_u1x.resonances.fast import common_grid, search_set
-    from bayes_u1x.resonances import default_searches
+    from bayes_u1x.physics.resonances.rate_tables import common_grid, search_set
+    from bayes_u1x.physics.resonances import default_searches
     t0 = time.perf_counter()
     search_set(default_searches())
     print(f"reference-rate tables (once per process, {common_grid().size} masses): "

@@ -24,15 +24,16 @@ def main() -> None:
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
 
-    from bayes_u1x.inference.runs import load_run
-    from bayes_u1x.inference.sample import LogPosterior, run_sampler
+    from bayes_u1x.inference.config import load_run
+    from bayes_u1x.inference.posterior import LogPosterior
+    from bayes_u1x.inference.sample import run_sampler
 
     cfg = load_run(args.run, terms=args.terms.split(",") if args.terms else None,
-                   sampler__walkers=args.walkers, sampler__max_steps=args.max_steps)
-    lk, prior = cfg.likelihood(), cfg.prior()
+                   sampler__walkers=args.walkers, sampler__max_steps=args.max_steps).resolve()
+    lk, prior = cfg.likelihood, cfg.prior
     lp = LogPosterior(lk, prior)
     rng = np.random.default_rng(0)
-    w = cfg.sampler["walkers"]
+    w = cfg.sampler.walkers
     for n in (w // 2, w, 4 * w):
         th = prior.sample(n, rng)
         lp(th)
@@ -46,7 +47,7 @@ def main() -> None:
     wall = time.perf_counter() - t0
     d = res.diagnostics
     print(json.dumps({
-        "terms": list(cfg.terms()), "walkers": w, "steps": d["steps"], "wall_time_s": round(wall, 2),
+        "terms": list(cfg.likelihood.terms), "walkers": w, "steps": d["steps"], "wall_time_s": round(wall, 2),
         "converged": res.converged, "tau": d["tau"], "burn_in": d["burn_in"], "thin": d["thin"],
         "rhat": d["rhat"], "ess_bulk": d["ess_bulk"], "ess_tail": d["ess_tail"],
         "acceptance": d["acceptance"], "likelihood_points": d["likelihood_points"],

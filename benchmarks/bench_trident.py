@@ -7,7 +7,7 @@ import time
 import numpy as np
 from scipy.optimize import brentq
 
-from bayes_u1x import trident as tr
+from bayes_u1x.physics import trident as tr
 from bayes_u1x.couplings import effective_couplings
 from bayes_u1x.measurements import load_measurements
 from bayes_u1x.observables import ccfr

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from scipy.optimize import brentq
 
-from bayes_u1x import trident as tr
+from bayes_u1x.physics import trident as tr
 from bayes_u1x.constants import G_F, SW2_MZ
 from bayes_u1x.couplings import effective_couplings
 from bayes_u1x.errors import BayesU1XError

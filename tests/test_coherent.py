@@ -5,10 +5,10 @@ import pytest
 from bayes_u1x.constants import SW2_LOW
 from bayes_u1x.couplings import effective_couplings
 from bayes_u1x.errors import BayesU1XError
-from bayes_u1x.coherent import fit as F
-from bayes_u1x.coherent import response as R
-from bayes_u1x.coherent import tables as T
-from bayes_u1x.coherent.inputs import detector, isotopes
+from bayes_u1x.physics.coherent_csi_2017 import binned_likelihood as F
+from bayes_u1x.physics.coherent_csi_2017 import response as R
+from bayes_u1x.physics.coherent_csi_2017 import response_tables as T
+from bayes_u1x.physics.coherent_csi_2017.inputs import detector, isotopes
 from bayes_u1x.likelihood import CompositeLikelihood
 from bayes_u1x.observables import coherent as C
 

@@ -1,10 +1,12 @@
-"""Effective couplings (PHYSICS.md table, Sec. 4.2) and partial widths (textbook limits)."""
+"""Effective couplings (docs/conventions.md, Sec. 4.2 of arXiv:2203.13731) and partial widths (textbook limits)."""
 import numpy as np
 import pytest
 
 from bayes_u1x.constants import M_MU
-from bayes_u1x.couplings import ParameterError, effective_couplings, theta_to_physical
-from bayes_u1x.widths import branching_ratios, fermion_pair_width, neutrino_width, partial_widths
+from bayes_u1x.couplings import effective_couplings
+from bayes_u1x.errors import ParameterError
+from bayes_u1x.parameters import theta_to_physical
+from bayes_u1x.physics.widths import branching_ratios, fermion_pair_width, neutrino_width, partial_widths
 
 
 def test_n_class_effective_charges_sec_4_2():

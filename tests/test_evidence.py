@@ -8,7 +8,8 @@ import pytest
 from scipy.stats import norm
 
 from bayes_u1x.errors import BayesU1XError
-from bayes_u1x.inference.compare import comparison_table, jeffreys_words, save_table, plot_evidence
+from bayes_u1x.inference.compare import comparison_table, jeffreys_words, save_table
+from bayes_u1x.plotting.evidence_plot import plot_evidence
 from bayes_u1x.inference.evidence import (EvidenceError, EvidenceResult, estimate_evidence, genz_malik_rule,
                                           grid_convergence, grid_evidence, nested_evidence, tempered_evidence)
 

@@ -7,8 +7,11 @@ import math
 import numpy as np
 import pytest
 
-from bayes_u1x.inference.evidence_scan import (evidence_scan, loop_kinetic_mixing, model_evidence, read_results,
-                                               resolve_prior, scan_table)
+from bayes_u1x.inference.compare import scan_table
+from bayes_u1x.inference.evidence import evidence_scan, model_evidence
+from bayes_u1x.inference.priors import load_prior as resolve_prior
+from bayes_u1x.inference.scans import read_scan_file as read_results
+from bayes_u1x.physics.kinetic_mixing import one_loop_eps_ratio as loop_kinetic_mixing
 from bayes_u1x.models import enumerate_vector_models
 
 # cheap setting: g-2 only, deterministic grid with loose tolerance (the grid is deterministic, so a
@@ -34,7 +37,7 @@ def test_scan_killed_midway_resumes_to_same_table(tmp_path):
         evidence_scan(max_charge=2, out=part, processes=1, progress=kill, **KW)
     # a record cut short by the kill must be ignored, not corrupt the table
     with part.open("a") as fh:
-        fh.write('{"model": "trunc')
+        fh.write('{"key": "trunc')
     assert len(read_results(part)) == 2
     calls = []
     resumed = evidence_scan(max_charge=2, out=part, processes=1, progress=lambda d, t: calls.append(d), **KW)
@@ -45,8 +48,13 @@ def test_scan_killed_midway_resumes_to_same_table(tmp_path):
     np.testing.assert_array_equal(ta["log_z"].to_numpy(), tb["log_z"].to_numpy())
     # every line of the resumed file but the truncated one parses
     lines = part.read_text().splitlines()
-    assert sum(1 for ln in lines if ln.startswith('{"model": "trunc')) == 1
+    assert sum(1 for ln in lines if ln.startswith('{"key": "trunc')) == 1
     assert len(read_results(part)) == len(models)
+    assert json.loads(lines[0])["bayes_u1x_scan"] == 1  # the header records the settings
+    # a re-run under other settings is refused, naming the setting, instead of mixing records
+    from bayes_u1x.errors import ResultsError
+    with pytest.raises(ResultsError, match="method"):
+        evidence_scan(max_charge=2, out=part, processes=1, **{**KW, "method": "mc", "settings": {"n": 1000}})
 
 
 def test_scan_on_local_dask_cluster(tmp_path):

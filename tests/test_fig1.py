@@ -4,7 +4,7 @@ import json
 import numpy as np
 import pytest
 
-from bayes_u1x import fig1
+from bayes_u1x.paper import fig1
 from bayes_u1x.cli import main
 
 

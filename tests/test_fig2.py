@@ -3,14 +3,16 @@ import numpy as np
 import pytest
 
 from bayes_u1x.models import charges_to_alpha_r
-from bayes_u1x.reproduce.fig2 import _profile_charges, plot_fig2
+from bayes_u1x.paper.fig2 import _profile_charges
+from bayes_u1x.plotting.fig2_plot import plot_fig2
 
 
 @pytest.mark.parametrize("n, viable", [(-3, False), (-2, True), (3, True)])
 def test_n_class_boundary_without_coherent(n, viable):
     # Sec. 4.2: "In Fig. 2 [no COHERENT], only the models with N < -2 were excluded" for
     # 3B - 6L_e - 3L_tau + N(L_mu - L_tau); measured here: N = -3 -> 8.6, N = -2 -> 2.3, N = 3 -> 1.9
-    dchi, eps, g = _profile_charges(((3, -6, n, -3 - n), 0.2, "2021"))
+    rec = _profile_charges(((3, -6, n, -3 - n), 0.2, "2021"))
+    dchi, eps = rec["delta_chi2"], rec["eps_ratio"]
     assert (dchi < 4) == viable, dchi
     # the viable solutions sit at the atom-neutral cancellation, Eq. 4.6 (εe/g_X ≈ -6)
     assert eps == pytest.approx(-6.0, abs=0.3)

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from bayes_u1x import hadrons, widths
+from bayes_u1x.physics import hadrons, widths
 from bayes_u1x.couplings import effective_couplings
 from bayes_u1x.errors import BayesU1XError
 

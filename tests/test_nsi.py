@@ -5,12 +5,14 @@ import numpy as np
 import pytest
 from scipy.optimize import brentq
 
-from bayes_u1x import nsi_fit
+from bayes_u1x.physics import nsi_refit as nsi_fit
 from bayes_u1x.constants import G_F
 from bayes_u1x.couplings import effective_couplings
 from bayes_u1x.errors import BayesU1XError
 from bayes_u1x.measurements import load_measurements
 from bayes_u1x.observables import nsi
+from bayes_u1x.paper import table2
+from bayes_u1x.physics import nsi_parameters
 
 DATA = load_measurements("2021")
 
@@ -53,7 +55,7 @@ def test_eps0_definition():
 
 
 def test_raw_matches_eq_a12_written_out_and_floor():
-    p = nsi.parameter_set("default")
+    p = nsi_parameters.parameter_set("default")
     C = nsi_fit.covariance(p.sigma, p.rho)
     e0 = np.array(p.E0)
     rng = np.random.default_rng(3)
@@ -72,7 +74,7 @@ def test_raw_matches_eq_a12_written_out_and_floor():
 
 def test_closed_form_bound_agrees_with_root_of_observable():
     # ε₀^bnd of nsi_fit (quadratic formula) == the ε₀ where the observable's Δχ² crosses 4
-    p = nsi.parameter_set("default")
+    p = nsi_parameters.parameter_set("default")
     a, b = nsi_fit.quadratic_coefficients([[1, -3, 0, 0]], p.E0, p.sigma, p.rho, p.Yn)
     bound = float(nsi_fit.eps0_bound(a, b)[0])
     m = 0.1
@@ -86,7 +88,7 @@ def test_closed_form_bound_agrees_with_root_of_observable():
 
 
 def test_default_set_reproduces_table2():
-    rep = nsi.reproduce_table2("default")
+    rep = table2.reproduce_table2("default")
     assert rep["lambda_min"] <= 2.0  # issue 3 acceptance; paper: λ_min = 1.43 (App. A)
     for row in rep["bounds"]:
         # every ε₀ bound of Table 2 within 10 % (the nominal σ_ε of Eq. A.16)
@@ -95,8 +97,8 @@ def test_default_set_reproduces_table2():
 
 
 def test_shipped_lambda_matches_recomputed():
-    for name in nsi.available_sets():
-        p = nsi.parameter_set(name)
+    for name in nsi_parameters.available_sets():
+        p = nsi_parameters.parameter_set(name)
         if p.lam is not None:
             # stored λ was written (rounded to 1e-4) from the same loss: guards against data-file drift
             assert nsi_fit.params_loss(p) == pytest.approx(p.lam, abs=2e-3)
@@ -106,14 +108,14 @@ def test_printed_table3_is_singular_and_rejected():
     with pytest.raises(BayesU1XError):
         nsi_fit.paper_table3().covariance()  # ρ_μτ = 1.00 with ρ_eμ = 0.78, ρ_eτ = 0.79: not PD
     with pytest.raises(BayesU1XError):
-        nsi.parameter_set("no-such-set")
+        nsi_parameters.parameter_set("no-such-set")
     with pytest.raises(BayesU1XError):
         nsi_fit.covariance((1.0, -1.0, 1.0), (0.0, 0.0, 0.0))
 
 
 def test_refit_from_shipped_default_does_not_improve_much():
     # the shipped default is a Migrad minimum: re-minimising from it must not find a lower λ
-    p = nsi.parameter_set("default")
+    p = nsi_parameters.parameter_set("default")
     f = nsi_fit.fit_from(p, Yn_fixed=1.04)
     assert f.lam >= nsi_fit.params_loss(p) - 1e-3  # Migrad's EDM tolerance for this loss scale
     assert f.lam <= nsi_fit.params_loss(p) + 1e-6  # never worse than its own start
@@ -121,9 +123,9 @@ def test_refit_from_shipped_default_does_not_improve_much():
 
 def test_table1_n7_within_planning_range_and_spread_reported():
     # issue 3: fits with Ȳ_n = 1.04 give Δχ²_NSI ≈ 0.5–1.3 at the N = 7 point (independent planning fit)
-    val = nsi.table1_delta_chi2("default")["3,-6,7,-10"]
+    val = table2.table1_delta_chi2("default")["3,-6,7,-10"]
     assert 0.4 <= val <= 1.4  # the planning range, widened by 0.1 for its rounding
-    sp = nsi.table1_spread()
+    sp = table2.table1_spread()
     assert sp["n_sets"] >= 1
     for model, (lo, hi) in sp["per_model"].items():
         assert lo <= hi

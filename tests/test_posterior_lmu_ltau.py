@@ -6,7 +6,7 @@ import pytest
 from scipy.special import logsumexp
 
 from bayes_u1x.constants import M_MU
-from bayes_u1x.inference.runs import load_run
+from bayes_u1x.inference.config import load_run
 from bayes_u1x.inference.sample import run_sampler
 
 pytestmark = pytest.mark.slow
@@ -23,7 +23,7 @@ def _box_log_z(lk, lo, hi, n, rng):
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
-    cfg = load_run("lmu_ltau")
+    cfg = load_run("lmu_ltau").resolve()
     res = run_sampler(cfg, out_dir=tmp_path_factory.mktemp("lmu_ltau"), progress=False, log=lambda m: None)
     return cfg, res
 
@@ -46,7 +46,7 @@ def test_component_masses_match_prior_monte_carlo(run):
     ratio_mcmc = notch.mean() / plateau.mean()
     # the same ratio from uniform draws in the two boxes (independent of the sampler):
     # Z_notch / Z_plateau with Z_box = ∫_box L π dθ
-    lk, prior = cfg.likelihood(), cfg.prior()
+    lk, prior = cfg.likelihood, cfg.prior
     (g0, g1), (e0, e1), (l0, l1) = prior.bounds
     rng = np.random.default_rng(7)
     z_notch = _box_log_z(lk, (g0, e0, np.log10(PHI_NOTCH[0])), (g1, e1, np.log10(PHI_NOTCH[1])), 300_000, rng)

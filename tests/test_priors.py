@@ -6,8 +6,12 @@ import pytest
 from scipy import integrate, stats
 
 from bayes_u1x.errors import BayesU1XError
-from bayes_u1x.inference.priors import (PARAMETER_NAMES, PRIOR_DIR, Prior, PriorError, default_prior,
-                                        load_prior, make_distribution)
+from bayes_u1x.errors import ConfigError as PriorError
+from bayes_u1x.inference.priors import Prior, default_prior, load_prior, make_distribution
+from bayes_u1x.package_data import shipped_dir
+from bayes_u1x.parameters import NAMES as PARAMETER_NAMES
+
+PRIOR_DIR = shipped_dir("priors")
 
 
 def test_default_prior_is_the_issue_prior():

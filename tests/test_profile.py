@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 from bayes_u1x.inference import thresholds
-from bayes_u1x.inference.profile import ProfileError, find_minima, minos_intervals, profile_curve
+from bayes_u1x.errors import ParameterError as ProfileError
+from bayes_u1x.inference.profile import find_minima, minos_intervals, profile_curve
 
 
 class Toy:

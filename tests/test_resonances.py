@@ -12,10 +12,10 @@ from bayes_u1x.likelihood import CompositeLikelihood
 from bayes_u1x.measurements import load_measurements
 from bayes_u1x.observables import resonances as term
 from bayes_u1x.observables.amu import delta_a
-from bayes_u1x.resonances import (Recaster, default_searches, g_limits, get_search, limit_curves,
+from bayes_u1x.physics.resonances import (Recaster, default_searches, g_limits, get_search, limit_curves,
                                   load_registry)
-from bayes_u1x.resonances.production import production_factor
-from bayes_u1x.resonances.recast import _solve_window, acceptance
+from bayes_u1x.physics.resonances.production import production_factor
+from bayes_u1x.physics.resonances.recast import _solve_window, acceptance
 
 DATA = load_measurements("2021")
 
@@ -320,7 +320,7 @@ def test_cli_plot_limits(tmp_path):
 def test_fast_ratios_match_recaster():
     """The tabulated reference rates (resonances.fast) reproduce Recaster.ratio: to rounding at
     each search's digitised masses, and closely between them."""
-    from bayes_u1x.resonances.fast import fast_ratios
+    from bayes_u1x.physics.resonances.rate_tables import fast_ratios
     keys = default_searches()
     rng = np.random.default_rng(7)
     for model in ("3,-6,7,-10", "dark-photon"):

@@ -8,7 +8,7 @@ import time
 
 import numpy as np
 
-from bayes_u1x.inference.scan import read_results, scan
+from bayes_u1x.inference.scans import read_scan_file as read_results, scan
 
 
 def _table(results):
@@ -23,7 +23,7 @@ def test_scan_resumes_after_kill(tmp_path):
     # wait for a few finished models, then kill -9 mid-run
     t0 = time.time()
     while time.time() - t0 < 120:
-        if out.exists() and len(out.read_text().splitlines()) >= 3:
+        if out.exists() and len(out.read_text().splitlines()) >= 4:  # the header + 3 records
             break
         time.sleep(0.05)
     proc.send_signal(signal.SIGKILL)
@@ -39,7 +39,8 @@ def test_scan_resumes_after_kill(tmp_path):
     assert _table(resumed) == _table(fresh)
     # the file holds every model exactly once among its complete lines
     recs = [json.loads(line) for line in out.read_text().splitlines() if line.strip().endswith("}")]
-    keys = [tuple(r["charges"]) for r in recs]
+    assert recs[0]["bayes_u1x_scan"] == 1 and recs[0]["kind"] == "profile"  # the settings header
+    keys = [tuple(r["charges"]) for r in recs[1:]]
     assert len(keys) == len(set(keys)) == 14
 
 

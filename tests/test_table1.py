@@ -1,9 +1,9 @@
 """Reproduction of Table 1 and Fig. 4 of arXiv:2203.13731 (m_X = 200 MeV, Eq. B.1 likelihood)."""
 import pytest
 
-from bayes_u1x import paper
+from bayes_u1x.paper import reference as paper
 from bayes_u1x.inference.thresholds import is_viable
-from bayes_u1x.reproduce.table1 import fig4, sm_delta_chi2, table1
+from bayes_u1x.paper.table1 import fig4, sm_delta_chi2, table1
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,9 @@
-"""Trident ν_μ N → ν_μ N μ⁺μ⁻ in the equivalent-photon approximation (bayes_u1x.trident)."""
+"""Trident ν_μ N → ν_μ N μ⁺μ⁻ in the equivalent-photon approximation (bayes_u1x.physics.trident)."""
 import numpy as np
 import pytest
 
-from bayes_u1x import trident as tr
+from bayes_u1x.physics import trident as tr
+from bayes_u1x.physics.trident import amplitudes, nucleus
 from bayes_u1x.constants import ALPHA_EM, G_F, M_MU
 from bayes_u1x.errors import BayesU1XError
 
@@ -13,24 +14,24 @@ def _random_kinematics(n=6):
     s = RNG.uniform(0.1, 30.0, n)
     w2 = RNG.uniform(4 * M_MU ** 2 * 1.01, 0.9 * s)
     q2 = RNG.uniform(0.0, 1.0, n) * (s - w2)
-    return tr._kinematics(s, w2, q2, RNG.uniform(-1, 1, n), RNG.uniform(0, 2 * np.pi, n)), (s, q2)
+    return amplitudes._kinematics(s, w2, q2, RNG.uniform(-1, 1, n), RNG.uniform(0, 2 * np.pi, n)), (s, q2)
 
 
 def test_kinematics_on_shell_and_conserving():
     (p1, p2, p3, p4, p5), (s, q2) = _random_kinematics()
     for p, m2 in ((p1, 0), (p2, 0), (p3, 0), (p4, M_MU ** 2), (p5, M_MU ** 2)):
-        np.testing.assert_allclose(tr.mdot(p, p), m2, atol=1e-12)  # round-off on O(10) GeV
+        np.testing.assert_allclose(amplitudes.mdot(p, p), m2, atol=1e-12)  # round-off on O(10) GeV
     np.testing.assert_allclose(p1 + p2 - p3 - p4 - p5, 0, atol=1e-12)
-    np.testing.assert_allclose(2 * tr.mdot(p1, p2), s, rtol=1e-12)
-    np.testing.assert_allclose(-tr.mdot(p1 - p3, p1 - p3), q2, atol=1e-12)
+    np.testing.assert_allclose(2 * amplitudes.mdot(p1, p2), s, rtol=1e-12)
+    np.testing.assert_allclose(-amplitudes.mdot(p1 - p3, p1 - p3), q2, atol=1e-12)
 
 
 def test_neutrino_current():
     (p1, p2, p3, p4, p5), _ = _random_kinematics()
-    n = tr.neutrino_current(p1, p3)
+    n = amplitudes.neutrino_current(p1, p3)
     # massless current conservation and the spin sum Σ N·N* = Tr[p3 γ^μ P_L p1 γ_μ] = −4 p1·p3
-    np.testing.assert_allclose(np.abs(tr.mdot(n, p1)), 0, atol=1e-11)
-    np.testing.assert_allclose(tr.mdot(n, n.conj()).real, -4 * tr.mdot(p1, p3), rtol=1e-10)
+    np.testing.assert_allclose(np.abs(amplitudes.mdot(n, p1)), 0, atol=1e-11)
+    np.testing.assert_allclose(amplitudes.mdot(n, n.conj()).real, -4 * amplitudes.mdot(p1, p3), rtol=1e-10)
 
 
 def test_ward_identity():
@@ -52,8 +53,8 @@ def test_vector_vanishes_at_zero_momentum_transfer():
 
 def test_angular_quadrature_converged_and_va_vanishes():
     s, w2, q2 = np.array([20.0, 2.0, 0.3]), np.array([0.2, 0.1, 0.05]), np.array([1.0, 0.05, 0.01])
-    fine = tr.angular_average(s, w2, q2, n_y=48, n_phi=16)
-    fast = tr.angular_average(s, w2, q2, n_y=tr.DEFAULT_GRID["n_y"], n_phi=tr.DEFAULT_GRID["n_phi"])
+    fine = amplitudes.angular_average(s, w2, q2, n_y=48, n_phi=16)
+    fast = amplitudes.angular_average(s, w2, q2, n_y=tr.DEFAULT_GRID["n_y"], n_phi=tr.DEFAULT_GRID["n_phi"])
     for i in range(2):
         np.testing.assert_allclose(fast[i], fine[i], rtol=1e-4)  # default grid is the production one
     # V–A interference is C-odd and integrates to zero over the μ⁺μ⁻ phase space
@@ -61,7 +62,7 @@ def test_angular_quadrature_converged_and_va_vanishes():
 
 
 def _sigma_nu_gamma(s):
-    w2, q2, wt = tr._nodes_nu_gamma(s, 16, 16)
+    w2, q2, wt = amplitudes._nodes_nu_gamma(s, 16, 16)
     dv, da, _ = tr.dsigma_nu_gamma(np.full_like(w2, s), w2, q2, n_y=10, n_phi=4)
     return np.sum(wt * dv), np.sum(wt * da)
 
@@ -176,7 +177,7 @@ def test_bad_inputs():
 
 def test_diffractive_component():
     # Fermi-gas Pauli blocking: 0 at q = 0, continuous and 1 from 2 k_F on
-    q = np.array([0.0, tr.K_FERMI_FE, 2 * tr.K_FERMI_FE - 1e-9, 2 * tr.K_FERMI_FE, 1.0])
+    q = np.array([0.0, nucleus.K_FERMI_FE, 2 * nucleus.K_FERMI_FE - 1e-9, 2 * nucleus.K_FERMI_FE, 1.0])
     np.testing.assert_allclose(tr.pauli_blocking(q), [0.0, 0.75 - 1 / 16, 1.0, 1.0, 1.0], atol=1e-8)
     assert tr.proton_form_factor(0.0) == 1.0
     m = np.array([0.2, 2.0, 1e3])

@@ -29,17 +29,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import BayesU1XError
+from ..errors import EvidenceError
 from .evidence import EvidenceResult
 
 #: Jeffreys scale thresholds on |ln B| (Trotta, arXiv:0803.4089, Table 1)
 JEFFREYS = ((1.0, "inconclusive"), (2.5, "weak"), (5.0, "moderate"), (math.inf, "strong"))
 
 JSON_KEYS = ("model", "log_z", "log_z_err", "method", "log_bf_vs_sm", "log_bf_vs_lmu_ltau", "delta_chi2_min")
-
-
-class CompareError(BayesU1XError):
-    """Bad input to the comparison table."""
 
 
 def jeffreys_words(log_b: float) -> str:
@@ -61,7 +57,7 @@ def _as_mapping(x, models, name):
         return {m: float(x.get(m, np.nan)) for m in models}
     if np.isscalar(x):
         return {m: float(x) for m in models}
-    raise CompareError(f"{name} must be a number or a mapping model -> number")
+    raise EvidenceError(f"{name} must be a number or a mapping model -> number")
 
 
 def comparison_table(results: Mapping[str, EvidenceResult] | Sequence[tuple[str, EvidenceResult]], *,
@@ -80,15 +76,15 @@ def comparison_table(results: Mapping[str, EvidenceResult] | Sequence[tuple[str,
     """
     items = list(results.items()) if isinstance(results, Mapping) else list(results)
     if not items:
-        raise CompareError("no models to compare")
+        raise EvidenceError("no models to compare")
     names = [str(n) for n, _ in items]
     if len(set(names)) != len(names):
-        raise CompareError(f"model listed twice: {names}")
+        raise EvidenceError(f"model listed twice: {names}")
     for n, r in items:
         if not isinstance(r, EvidenceResult):
-            raise CompareError(f"result for {n!r} is not an EvidenceResult")
+            raise EvidenceError(f"result for {n!r} is not an EvidenceResult")
         if not np.isfinite(r.log_z):
-            raise CompareError(f"ln Z of {n!r} is not finite")
+            raise EvidenceError(f"ln Z of {n!r} is not finite")
     lsm = _as_mapping(log_l_sm, names, "log_l_sm")
     dchi = _as_mapping(delta_chi2_min, names, "delta_chi2_min")
     rows = [{"model": n, "log_z": r.log_z, "log_z_err": r.log_z_err, "method": r.method,
@@ -96,7 +92,7 @@ def comparison_table(results: Mapping[str, EvidenceResult] | Sequence[tuple[str,
     if include_sm:
         vals = {v for v in lsm.values() if np.isfinite(v)}
         if len(vals) != 1:
-            raise CompareError("include_sm needs one common, finite log_l_sm")
+            raise EvidenceError("include_sm needs one common, finite log_l_sm")
         v = vals.pop()
         rows.append({"model": "SM", "log_z": v, "log_z_err": 0.0, "method": "exact",
                      "log_l_sm": v, "delta_chi2_min": np.nan})
@@ -172,32 +168,24 @@ def format_table(df: pd.DataFrame) -> str:
         return show.to_string()
 
 
-def plot_evidence(df: pd.DataFrame, quantity: str = "log_bf_vs_sm", ax=None, jeffreys: bool = True):
-    """Horizontal bars of ``quantity`` (ln B vs SM by default) with 1σ error bars, best model on top.
+def scan_table(records, reference: str = "Lmu-Ltau") -> pd.DataFrame:
+    """The comparison table of evidence records (:func:`~.evidence.model_evidence` / scan records).
 
-    Dotted lines mark the Jeffreys thresholds |ln B| = 1, 2.5, 5.
+    Records may name models by their charges, e.g. "(0;0,1,-1)": the reference is found by its
+    charges, up to overall normalisation and sign (which give the same physics).
     """
-    import matplotlib.pyplot as plt
+    from ..models import get_model
 
-    if quantity not in df.columns:
-        raise CompareError(f"no column {quantity!r} in the table")
-    errcol = {"log_bf_vs_sm": "log_z_err", "log_z": "log_z_err", "d_log_z": "d_log_z_err",
-              "log_bf_vs_lmu_ltau": "log_bf_vs_lmu_ltau_err"}.get(quantity)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 0.45 * len(df) + 1.2))
-    y = np.arange(len(df))[::-1]
-    vals = df[quantity].to_numpy(dtype=float)
-    err = df[errcol].to_numpy(dtype=float) if errcol else None
-    ax.barh(y, vals, xerr=err, color=["C1" if v < 0 else "C0" for v in vals], alpha=0.8, capsize=3)
-    ax.set_yticks(y, [str(m) for m in df.index])
-    ax.axvline(0, color="k", lw=0.8)
-    if jeffreys:
-        for t, _ in JEFFREYS[:-1]:
-            for s in (-1, 1):
-                ax.axvline(s * t, color="grey", ls=":", lw=0.8)
-    labels = {"log_bf_vs_sm": r"$\ln B$ (model : SM)", "log_z": r"$\ln Z$", "d_log_z": r"$\Delta\ln Z$",
-              "log_bf_vs_lmu_ltau": r"$\ln B$ (model : $L_\mu-L_\tau$)"}
-    ax.set_xlabel(labels.get(quantity, quantity))
-    methods = sorted(set(df["method"])) if "method" in df.columns else []
-    ax.set_title("Bayesian evidence" + (f" ({', '.join(methods)})" if methods else ""))
-    return ax
+    res = {r["model"]: EvidenceResult(r["log_z"], r["log_z_err"], r["method"], r.get("n_like_evals", 0),
+                                      r.get("seconds", 0.0)) for r in records}
+    ref = np.asarray(get_model(reference).table1, dtype=float)
+    for r in records:
+        c = np.asarray(r.get("charges", ()), dtype=float)
+        if c.shape == ref.shape and np.linalg.norm(c) > 0 and np.isclose(
+                abs(c @ ref) / (np.linalg.norm(c) * np.linalg.norm(ref)), 1.0, rtol=0, atol=1e-12):
+            reference = r["model"]
+            break
+    return comparison_table(res, log_l_sm={r["model"]: r["log_l_sm"] for r in records},
+                            delta_chi2_min={r["model"]: (r["delta_chi2_min"] if r.get("delta_chi2_min") is not None
+                                                         else np.nan) for r in records},
+                            reference=reference)

@@ -22,15 +22,8 @@ from iminuit import Minuit
 
 from .._minuit import quiet_minuit
 from ..constants import M_X_MAX, M_X_MIN
-from ..errors import BayesU1XError
-
-PARAM_NAMES = ("log10_g", "eps_ratio", "log10_m")
-DEFAULT_BOUNDS = {"log10_g": (-6.0, -1.0), "eps_ratio": (-15.0, 15.0),
-                  "log10_m": (math.log10(M_X_MIN), math.log10(M_X_MAX))}
-
-
-class ProfileError(BayesU1XError):
-    """Bad profile settings (bounds, fixed mass outside the range...)."""
+from ..errors import ParameterError
+from ..parameters import DEFAULT_BOUNDS, NAMES as PARAM_NAMES
 
 
 @dataclass
@@ -75,14 +68,14 @@ def _bounds(bounds) -> dict:
             bounds = dict(zip(PARAM_NAMES, np.asarray(bounds, dtype=float)))
         for k, v in bounds.items():
             if k not in b:
-                raise ProfileError(f"unknown parameter {k!r} in bounds; use {PARAM_NAMES}")
+                raise ParameterError(f"unknown parameter {k!r} in bounds; use {PARAM_NAMES}")
             lo, hi = float(v[0]), float(v[1])
             if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
-                raise ProfileError(f"bounds for {k} must be finite with lo < hi, got {v}")
+                raise ParameterError(f"bounds for {k} must be finite with lo < hi, got {v}")
             b[k] = (lo, hi)
     lo_m, hi_m = b["log10_m"]
     if lo_m < math.log10(M_X_MIN) - 1e-12 or hi_m > math.log10(M_X_MAX) + 1e-12:
-        raise ProfileError(f"mass bounds 10^[{lo_m:.3f}, {hi_m:.3f}] GeV exceed the supported "
+        raise ParameterError(f"mass bounds 10^[{lo_m:.3f}, {hi_m:.3f}] GeV exceed the supported "
                            f"range [{M_X_MIN}, {M_X_MAX}] GeV")
     return b
 
@@ -200,7 +193,7 @@ def find_minima(lk, bounds=None, fixed_mass: float | None = None, grid_shape=(61
     b = _bounds(bounds)
     if fixed_mass is not None:
         if not (M_X_MIN <= fixed_mass <= M_X_MAX):
-            raise ProfileError(f"m_X = {fixed_mass} GeV is outside the supported range "
+            raise ParameterError(f"m_X = {fixed_mass} GeV is outside the supported range "
                                f"[{M_X_MIN}, {M_X_MAX}] GeV")
         lm = math.log10(fixed_mass)
         b["log10_m"] = (min(lm, b["log10_m"][0]), max(lm, b["log10_m"][1]))
@@ -216,7 +209,7 @@ def find_minima(lk, bounds=None, fixed_mass: float | None = None, grid_shape=(61
     else:
         seeds = [mesh[i] for i in _grid_local_minima(vals, max_seeds)]
     if not seeds:
-        raise ProfileError("the likelihood is not finite anywhere on the seeding grid")
+        raise ParameterError("the likelihood is not finite anywhere on the seeding grid")
     # 1) vectorised zoom from every seed; 2) MIGRAD only from zoomed points that can matter
     free = [0, 1] if fixed_mass is not None else [0, 1, 2]
     spacing = np.array([a[1] - a[0] if len(a) > 1 else 0.0 for a in axes])
@@ -302,10 +295,10 @@ def minos_intervals(lk, result: ProfileResult, cl: float = 0.6827, bounds=None) 
 def profile_curve(lk, result: ProfileResult, param: str, size: int = 40, bound=None, bounds=None):
     """Profile Δχ² along one parameter (Minuit ``mnprofile``): (x, Δχ²(x), ok)."""
     if param not in PARAM_NAMES:
-        raise ProfileError(f"unknown parameter {param!r}; use one of {PARAM_NAMES}")
+        raise ParameterError(f"unknown parameter {param!r}; use one of {PARAM_NAMES}")
     m = _minuit_at(lk, result, bounds)
     if m.fixed[param]:
-        raise ProfileError(f"parameter {param} is fixed in this profile")
+        raise ParameterError(f"parameter {param} is fixed in this profile")
     with quiet_minuit():
         x, y, ok = m.mnprofile(param, size=size, bound=bound if bound is not None else 2, subtract_min=False)
     return x, y, ok

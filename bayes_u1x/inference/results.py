@@ -20,23 +20,14 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import BayesU1XError
-
-PARAMS = ("log10_g", "eps_ratio", "log10_m")
-
-
-class ResultsError(BayesU1XError):
-    """A result file is missing, unreadable or not a bayes_u1x posterior."""
+from ..errors import ResultsError
+from ..parameters import NAMES as PARAMS
+from ..serialization import atomic_path, dumps as _json
 
 
-def _json(obj) -> str:
-    from ..cli._util import to_jsonable
-    return json.dumps(to_jsonable(obj), sort_keys=True)
-
-
-def build_inference_data(state, terms, names, diagnostics: dict, config=None, likelihood=None,
-                         prior=None, prior_draws=None):
-    """InferenceData from a checkpoint state (:class:`~.sample.ChainState`) and diagnostics."""
+def build_inference_data(state, terms, names, diagnostics: dict, run=None, prior_draws=None):
+    """InferenceData from a checkpoint state (:class:`~.checkpoint.ChainState`), the diagnostics and
+    the resolved :class:`~.config.Run` it came from (its settings, model, data and prior are stored)."""
     import arviz as az
     import emcee
     import xarray as xr
@@ -89,14 +80,19 @@ def build_inference_data(state, terms, names, diagnostics: dict, config=None, li
         "n_walkers": int(state.chain.shape[1]),
         "identity": state.attrs.get("identity", ""),
     }
+    config = getattr(run, "config", None)
+    likelihood = getattr(run, "likelihood", None)
+    prior = getattr(run, "prior", None)
     if config is not None:
         attrs.update({
-            "run_name": config.name,
+            "run_name": run.name,
             "run_source": str(config.source),
             "run_file": config.text or "",
             "run_settings": config.to_json(),
-            "seed": int(config.run["seed"]),
+            "seed": int(run.seed),
         })
+    if hasattr(likelihood, "describe"):
+        attrs["likelihood"] = _json(likelihood.describe())
     model = getattr(likelihood, "model", None)
     if model is not None:
         attrs.update({"model_name": model.name, "model_label": model.label(),
@@ -107,6 +103,8 @@ def build_inference_data(state, terms, names, diagnostics: dict, config=None, li
     if prior is not None:
         attrs.update({"prior_source": str(prior.source), "prior_file": prior.text or "",
                       "prior_spec": _json(prior.spec())})
+        if hasattr(prior, "describe"):
+            attrs["prior"] = _json(prior.describe())
     for grp in idata.groups():
         idata[grp].attrs.update(attrs)
     return idata
@@ -114,11 +112,12 @@ def build_inference_data(state, terms, names, diagnostics: dict, config=None, li
 
 def save_results(idata, path) -> Path:
     """Write to netCDF atomically (temporary file, then rename)."""
-    import os
     path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    idata.to_netcdf(str(tmp), engine="h5netcdf")
-    os.replace(tmp, path)
+    try:
+        with atomic_path(path) as tmp:
+            idata.to_netcdf(str(tmp), engine="h5netcdf")
+    except OSError as exc:
+        raise ResultsError(f"cannot write {path}: {exc.strerror or exc}") from exc
     return path
 
 

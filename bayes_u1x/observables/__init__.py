@@ -1,11 +1,71 @@
-"""Observables: one module per measurement, each a pure, vectorised Δχ² of the couplings.
+"""Observables: one module per measurement, each a pure, vectorised Δχ² of the couplings, and the registry.
 
-Contract for a term module ``bayes_u1x.observables.<name>``:
+:data:`TERMS` lists every likelihood term once (pyhf-style explicit registry): the composite
+likelihood, the presets, the exclusion planes, the command line and the documentation derive their
+term lists and labels from it. The module contract is described in :mod:`.base`. Adding a term means
+writing its module, adding one :class:`~.base.Term` line here and its numbers to ``bayes_u1x/data``.
 
-``delta_chi2(cp: Couplings, data: MeasurementSet, **options) -> ndarray``
-    Δχ² of the term at every point of ``cp`` (shape ``cp.shape``), relative to the term's own
-    reference (App. B of arXiv:2203.13731). At g_X = 0 it returns the term's SM value exactly.
-
-Optional module attributes: ``VALID_MASS_RANGE = (lo, hi)`` in GeV (a term used outside it is
-refused by the likelihood unless forced) and ``DESCRIPTION``.
+======================  ==========================================================================
+term                    measurement (arXiv:2203.13731)
+======================  ==========================================================================
+``amu``                 muon g−2, Δa_μ (Eq. 2.5, B.2)
+``borexino``            ⁷Be solar ν–e scattering rate (Sec. 3.4, Eq. B.3)
+``nsi``                 NSI in neutrino oscillations (App. A)
+``coherent``            COHERENT CsI[Na] 2017 CEvNS (Sec. 3.3, App. B)
+``resonances``          dark-photon resonance searches recast to the model (Sec. 3.5, App. B)
+``ccfr``                CCFR neutrino trident (Sec. 3.2)
+``ew_t``                electroweak T parameter (Sec. 3.1)
+``apv``                 atomic parity violation in Cs, chiral models (Sec. 5.1)
+``ae``                  electron g−2, chiral models (Sec. 5.2)
+``texono``              TEXONO reactor ν̄_e–e, chiral models, fallback (Sec. 5.3)
+``charm2``              CHARM-II ν_μ–e rates, chiral models, fallback (Sec. 5.3)
+======================  ==========================================================================
 """
+from __future__ import annotations
+
+from ..errors import LikelihoodError
+from . import ae, amu, apv, borexino, ccfr, charm2, coherent, ew_t, nsi, resonances, texono
+from .base import Term, gaussian_delta_chi2, measurement
+
+#: options of the terms whose ``delta_chi2`` forwards ``**options`` to their physics functions
+_BOREXINO_OPTIONS = ("mixing", "theta23_deg", "mass_fractions", "flavour_fractions", "couplings", "sw2",
+                     "t_min_keV", "t_max_keV")
+_CCFR_OPTIONS = ("method", "e_nu", "form_factor", "ratio_av", "flux", "target")
+
+#: every likelihood term, in the order they are listed and summed
+TERMS: dict[str, Term] = {t.name: t for t in (
+    Term("amu", amu, r"$(g-2)_\mu$", "(g-2)_mu", constraint=False),
+    Term("borexino", borexino, "Borexino", "Borexino", options=_BOREXINO_OPTIONS),
+    Term("nsi", nsi, r"$\nu$ oscillations (NSI)", "nu oscillations (NSI)"),
+    Term("coherent", coherent, "COHERENT", "COHERENT"),
+    Term("resonances", resonances, "resonance searches", "resonance searches",
+         valid_mass_range=resonances.VALID_MASS_RANGE),
+    Term("ccfr", ccfr, "CCFR trident", "CCFR trident", valid_mass_range=ccfr.VALID_MASS_RANGE,
+         options=_CCFR_OPTIONS),
+    Term("ew_t", ew_t, r"EW ($T$ parameter)", "EW (T parameter)"),
+    Term("apv", apv, "APV (Cs)", "APV (Cs)", chiral_only=True, options=()),
+    Term("ae", ae, r"$(g-2)_e$", "(g-2)_e", chiral_only=True),
+    Term("texono", texono, "TEXONO (fallback on Eq. 5.7)", "TEXONO (fallback on Eq. 5.7)", chiral_only=True,
+         fallback=texono.FALLBACK),
+    Term("charm2", charm2, "CHARM-II (rate-only fallback, 30% norm.)", "CHARM-II (rate-only fallback, 30% norm.)",
+         chiral_only=True, fallback=charm2.FALLBACK),
+)}
+
+#: the terms only chiral models add (Sec. 5)
+CHIRAL_TERMS = tuple(n for n, t in TERMS.items() if t.chiral_only)
+
+
+def get_term(name: str) -> Term:
+    """The registered term ``name`` (a clear error listing the known ones otherwise)."""
+    try:
+        return TERMS[name]
+    except (KeyError, TypeError):
+        raise LikelihoodError(f"unknown likelihood term {name!r}; known: {', '.join(TERMS)}") from None
+
+
+def constraint_terms(vectorlike: bool = True) -> tuple[str, ...]:
+    """The terms drawn as constraints in exclusion planes (chiral ones only for chiral models)."""
+    return tuple(n for n, t in TERMS.items() if t.constraint and (not t.chiral_only or not vectorlike))
+
+
+__all__ = ["CHIRAL_TERMS", "TERMS", "Term", "constraint_terms", "gaussian_delta_chi2", "get_term", "measurement"]

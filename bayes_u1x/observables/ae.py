@@ -25,17 +25,16 @@ from __future__ import annotations
 import numpy as np
 
 from ..constants import M_E
-from ..errors import BayesU1XError
+from ..errors import LikelihoodError
 from ._chiral_inputs import term_inputs
 from .amu import delta_a
+from .base import gaussian_delta_chi2
 
 DESCRIPTION = "electron g-2 with alpha from Rb (default) or Cs (Sec. 5.2, Eq. 5.6)"
 
 ALPHA_CHOICES = ("Cs", "Rb")
 
 
-class AeError(BayesU1XError):
-    """Bad option for the electron g-2 term (unknown alpha input)."""
 
 
 def inputs(data=None) -> dict:
@@ -48,7 +47,7 @@ def measurement(data=None, alpha: str | None = None) -> tuple[float, float]:
     inp = inputs(data)
     choice = inp.get("default_alpha", "Rb") if alpha is None else alpha
     if not isinstance(choice, str) or choice not in ALPHA_CHOICES:
-        raise AeError(f"unknown alpha input {choice!r} for the ae term; use 'Rb' (default) or 'Cs'")
+        raise LikelihoodError(f"unknown alpha input {choice!r} for the ae term; use 'Rb' (default) or 'Cs'")
     return float(inp[choice]), float(inp[choice + "_unc"])
 
 
@@ -60,6 +59,6 @@ def delta_a_e(cp) -> np.ndarray:
 def delta_chi2(cp, data, alpha: str | None = None, **options) -> np.ndarray:
     """Δχ² = ((Δa_e^X − Δa_e^exp)/σ)² with α from ``alpha`` ("Rb" default, or "Cs")."""
     if options:
-        raise AeError(f"unknown option(s) for the ae term: {sorted(options)}; the only option is alpha")
+        raise LikelihoodError(f"unknown option(s) for the ae term: {sorted(options)}; the only option is alpha")
     central, sigma = measurement(data, alpha)
-    return ((delta_a_e(cp) - central) / sigma) ** 2
+    return gaussian_delta_chi2(delta_a_e(cp), central, sigma)

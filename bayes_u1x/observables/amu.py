@@ -6,7 +6,7 @@ a_μ^exp = 116592061(41)e−11 (arXiv:2104.03281), a_μ^SM = 116591810(43)e−11
 116592033(62) (arXiv:2505.21476).
 
 Formula: full one-loop X contribution with vector and axial couplings (Eq. 2.4), reducing to both
-lines of Eq. 2.5 (see ``../shared/design/PHYSICS.md``; Jegerlehner & Nyffeler, arXiv:0902.3360):
+lines of Eq. 2.5 (``docs/conventions.md``; Jegerlehner & Nyffeler, arXiv:0902.3360):
 
     Δa_μ^V =  g² q_V²/(4π²) ∫₀¹ dx m_μ² x²(1−x) / (m_μ² x² + m_X² (1−x))
     Δa_μ^A = −g² q_A²/(4π²) ∫₀¹ dx m_μ² [x(1−x)(4−x) + 2x³ m_μ²/m_X²] / (m_μ² x² + m_X² (1−x))
@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..constants import M_MU
+from .base import gaussian_delta_chi2
 
 DESCRIPTION = "muon g-2 (Eq. 2.5, B.2)"
 
@@ -52,4 +53,37 @@ def delta_a_mu(cp):
 
 def delta_chi2(cp, data):
     central, sigma = data.delta_amu
-    return ((delta_a_mu(cp) - central) / sigma) ** 2
+    return gaussian_delta_chi2(delta_a_mu(cp), central, sigma)
+
+
+def couplings_for(delta_a_per_unit, target):
+    """g_X giving Δa_μ = ``target`` when Δa_μ = g_X² × ``delta_a_per_unit`` (NaN where impossible)."""
+    unit = np.asarray(delta_a_per_unit, dtype=float)
+    target = np.asarray(target, dtype=float)
+    ok = (unit > 0) & (target > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(ok, np.sqrt(np.where(ok, target / np.where(unit > 0, unit, 1.0), 1.0)), np.nan)
+
+
+def coupling_band(model, eps_ratio, m, data="2021", n_sigma: float = 2.0) -> dict:
+    """The Δa_μ band in g_X at fixed εe/g_X: couplings of the central value and of its ±n_sigma edges.
+
+    At fixed charges Δa_μ = g_X² Δa_μ(g_X = 1, m_X), so g = √(target/Δa_μ(1, m)) in closed form; NaN
+    where Δa_μ(1, m) ≤ 0 (a dominant axial muon coupling) or the target is not positive. ``g_low``
+    belongs to central − nσ. ``model=None`` gives the band of a pure vector coupling g q_V^μ = g.
+    Returns {"m", "g_central", "g_low", "g_high", "delta_amu", "sigma", "n_sigma"}.
+    """
+    from ..couplings import effective_couplings
+    from ..measurements import load_measurements
+
+    m = np.asarray(m, dtype=float)
+    if model is None:
+        unit = delta_a(1.0, 0.0, m)
+    else:
+        cp = effective_couplings(model, np.ones_like(m), float(eps_ratio), m, check_mass_range=False)
+        unit = delta_a(cp.vector("mu"), cp.axial("mu"), m)
+    central, sigma = load_measurements(data).delta_amu
+    return {"m": m, "g_central": couplings_for(unit, central),
+            "g_low": couplings_for(unit, central - n_sigma * sigma),
+            "g_high": couplings_for(unit, central + n_sigma * sigma),
+            "delta_amu": central, "sigma": sigma, "n_sigma": n_sigma}

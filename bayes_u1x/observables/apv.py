@@ -34,14 +34,13 @@ import math
 import numpy as np
 
 from ..constants import G_F
-from ..errors import BayesU1XError
+from ..errors import LikelihoodError
 from ._chiral_inputs import term_inputs
+from .base import gaussian_delta_chi2
 
 DESCRIPTION = "atomic parity violation, 133Cs weak charge (Sec. 5.1, Eqs. 5.2-5.4)"
 
 
-class APVError(BayesU1XError):
-    """Bad input or option for the atomic-parity-violation term."""
 
 
 def inputs(data=None) -> dict:
@@ -59,7 +58,7 @@ def delta_qw(cp, Z: float = 55.0, N: float = 78.0) -> np.ndarray:
 def delta_chi2(cp, data, **options) -> np.ndarray:
     """Δχ² = ((ΔQ_W − ΔQ_W^exp)/σ)² for ¹³³Cs (SM value 2.285 with the default inputs)."""
     if options:
-        raise APVError(f"the apv term takes no options, got {sorted(options)}")
+        raise LikelihoodError(f"the apv term takes no options, got {sorted(options)}")
     inp = inputs(data)
     dq = delta_qw(cp, float(inp["Z"]), float(inp["N"]))
-    return ((dq - float(inp["dQW"])) / float(inp["dQW_unc"])) ** 2
+    return gaussian_delta_chi2(dq, float(inp["dQW"]), float(inp["dQW_unc"]))

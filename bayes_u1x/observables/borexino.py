@@ -40,15 +40,15 @@ Options of :func:`delta_chi2` / :func:`r_be` (the choices of issue 3, item 4):
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 
 from ..constants import G_F, KEV, M_E, SW2_LOW
-from ..errors import BayesU1XError
+from ..errors import BayesU1XError, LikelihoodError
+from ..package_data import load_toml
+from .base import gaussian_delta_chi2, measurement
 
 DESCRIPTION = "Borexino 7Be nu-e scattering rate (Sec. 3.4, Eq. B.3)"
 
@@ -58,15 +58,11 @@ FLAVOURS = ("e", "mu", "tau")
 _N_NODES = 8
 
 
-class BorexinoError(BayesU1XError):
-    """Bad option for the Borexino term (unknown mixing set, invalid fractions, window...)."""
 
 
-@lru_cache(maxsize=1)
 def inputs() -> dict:
     """The solar-neutrino inputs of ``bayes_u1x/data/borexino.toml`` (with provenance)."""
-    with resources.files("bayes_u1x.data").joinpath("borexino.toml").open("rb") as fh:
-        return tomllib.load(fh)
+    return load_toml("borexino.toml")
 
 
 def pmns(theta12_deg: float, theta13_deg: float, theta23_deg: float, delta_deg: float) -> np.ndarray:
@@ -86,11 +82,11 @@ def _fractions(values, what: str) -> np.ndarray:
     try:
         p = np.asarray(values, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise BorexinoError(f"{what} must be three numbers, got {values!r}") from exc
+        raise LikelihoodError(f"{what} must be three numbers, got {values!r}") from exc
     if p.shape != (3,) or not np.all(np.isfinite(p)) or np.any(p < 0):
-        raise BorexinoError(f"{what} must be three non-negative numbers, got {values!r}")
+        raise LikelihoodError(f"{what} must be three non-negative numbers, got {values!r}")
     if abs(p.sum() - 1.0) > 1e-3:
-        raise BorexinoError(f"{what} must sum to 1 (got {p.sum():.4f})")
+        raise LikelihoodError(f"{what} must sum to 1 (got {p.sum():.4f})")
     return p / p.sum()
 
 
@@ -103,11 +99,11 @@ def flavour_fractions(mixing: str | None = None, theta23_deg: float | None = Non
     name = mixing or cfg["default_mixing"]
     sets = cfg["mixing"]
     if name not in sets:
-        raise BorexinoError(f"unknown mixing set {name!r}; available: {', '.join(sorted(sets))}")
+        raise LikelihoodError(f"unknown mixing set {name!r}; available: {', '.join(sorted(sets))}")
     ang = dict(sets[name])
     if theta23_deg is not None:
         if not (0.0 < float(theta23_deg) < 90.0):
-            raise BorexinoError(f"theta23_deg must lie in (0, 90), got {theta23_deg!r}")
+            raise LikelihoodError(f"theta23_deg must lie in (0, 90), got {theta23_deg!r}")
         ang["theta23_deg"] = float(theta23_deg)
     pm = _fractions(cfg["mass_fractions"] if mass_fractions is None else mass_fractions,
                     "mass_fractions (P1, P2, P3)")
@@ -122,15 +118,15 @@ def sm_couplings(couplings: str | None = None, sw2: float | None = None):
     if kind == "tree":
         s = SW2_LOW if sw2 is None else float(sw2)
         if not (0.0 < s < 1.0):
-            raise BorexinoError(f"sw2 must lie in (0, 1), got {sw2!r}")
+            raise LikelihoodError(f"sw2 must lie in (0, 1), got {sw2!r}")
         gl_nc, gr = -0.5 + s, s
     elif kind == "radiative":
         if sw2 is not None:
-            raise BorexinoError("sw2 applies to tree-level couplings only (couplings='tree')")
+            raise LikelihoodError("sw2 applies to tree-level couplings only (couplings='tree')")
         c = cfg["couplings"]["radiative"]
         gl_nc, gr = c["gL_numu"], c["gR"]
     else:
-        raise BorexinoError(f"unknown couplings {kind!r}; use 'tree' or 'radiative'")
+        raise LikelihoodError(f"unknown couplings {kind!r}; use 'tree' or 'radiative'")
     return np.array([gl_nc + 1.0, gl_nc, gl_nc]), float(gr)
 
 
@@ -154,7 +150,7 @@ def _setup(mixing, theta23_deg, mass_fractions, flav, couplings, sw2, t_min_keV,
     lo = 0.0 if t_min_keV is None else float(t_min_keV) * KEV
     hi = t_end if t_max_keV is None else float(t_max_keV) * KEV
     if not (0.0 <= lo < hi) or lo >= t_end or not math.isfinite(hi):
-        raise BorexinoError(f"recoil window must satisfy 0 <= t_min < t_max and t_min below the "
+        raise LikelihoodError(f"recoil window must satisfy 0 <= t_min < t_max and t_min below the "
                             f"endpoint {t_end / KEV:.1f} keV, got [{lo / KEV:g}, {hi / KEV:g}] keV")
     hi = min(hi, t_end)  # no recoil above the kinematic endpoint
     x, w = np.polynomial.legendre.leggauss(_N_NODES)
@@ -183,7 +179,7 @@ def _get_setup(mixing=None, theta23_deg=None, mass_fractions=None, flavour_fract
     except (TypeError, ValueError) as exc:
         if isinstance(exc, BayesU1XError):
             raise
-        raise BorexinoError(f"invalid Borexino option: {exc}") from exc
+        raise LikelihoodError(f"invalid Borexino option: {exc}") from exc
 
 
 def r_be(cp, **options) -> np.ndarray:
@@ -213,5 +209,4 @@ def r_be(cp, **options) -> np.ndarray:
 
 def delta_chi2(cp, data, **options) -> np.ndarray:
     """Δχ²_Borexino = ((R_Be − R_exp)/σ)² (Eq. B.3); equals 0.44 in the SM (2021 set)."""
-    b = data["borexino"]
-    return ((r_be(cp, **options) - b["R_Be"]) / b["R_Be_unc"]) ** 2
+    return gaussian_delta_chi2(r_be(cp, **options), *measurement(data, "borexino", "R_Be", "R_Be_unc"))

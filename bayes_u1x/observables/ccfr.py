@@ -13,9 +13,9 @@ Two methods (option ``method``):
   **Valid only for heavy X** (``EFT_VALID_MIN_MASS`` = 1 GeV in the paper, a statement made for
   DUNE energies, ref. [52]; at CCFR energies the momentum transfer through the X is ⟨Q²⟩ ≈ 2.6 GeV²,
   so the contact form overstates the NP effect by a factor 1/0.69 at 2 GeV, is within 5 % only
-  from ≈ 7 GeV, and is off by orders of magnitude at 10 MeV; see :mod:`bayes_u1x.trident`).
+  from ≈ 7 GeV, and is off by orders of magnitude at 10 MeV; see :mod:`bayes_u1x.physics.trident`).
 * ``"full"`` (default) — X propagator kept, equivalent-photon calculation of
-  :mod:`bayes_u1x.trident` (coherent scattering on iron, Helm form factor, Weizsäcker–Williams
+  :mod:`bayes_u1x.physics.trident` (coherent scattering on iron, Helm form factor, Weizsäcker–Williams
   photon flux, mean beam energy ⟨E_ν⟩ = 160 GeV), precomputed once per (E_ν, form factor, flux)
   and cached. Reduces to the EFT form for m_X ≫ 2 GeV, with the axial/vector weight 1.13
   replaced by the computed S_0^A/S_0^V (1.12). Options ``e_nu``, ``form_factor`` ("helm",
@@ -32,8 +32,9 @@ from functools import lru_cache
 import numpy as np
 
 from ..constants import G_F
-from ..errors import BayesU1XError
-from .. import trident
+from ..errors import LikelihoodError
+from ..physics import trident
+from .base import gaussian_delta_chi2, measurement
 
 DESCRIPTION = "CCFR neutrino trident (Eq. 3.20-3.22; full EPA calculation by default)"
 #: m_X [GeV] above which the paper calls the EFT form (Eq. 3.21) adequate (Sec. 3.2)
@@ -44,8 +45,6 @@ DEFAULT_METHOD = "full"
 VALID_MASS_RANGE = (1e-3, 1e3)
 
 
-class CCFRError(BayesU1XError):
-    """Unknown CCFR method or option."""
 
 
 @lru_cache(maxsize=8)
@@ -65,17 +64,16 @@ def ratio(cp, method: str = DEFAULT_METHOD, e_nu: float = trident.E_NU_CCFR,
           form_factor: str = "helm", ratio_av: float = 1.13, flux: str = trident.DEFAULT_FLUX,
           target: str = trident.DEFAULT_TARGET):
     """σ/σ_SM at the points of ``cp`` (``ratio_av`` only used by the EFT method; ``flux`` the
-    photon-flux form of the full method, see :data:`bayes_u1x.trident.FLUX_FORMS`)."""
+    photon-flux form of the full method, see :data:`bayes_u1x.physics.trident.FLUX_FORMS`)."""
     if method not in METHODS:
-        raise CCFRError(f"unknown CCFR method {method!r}; use one of {METHODS}")
+        raise LikelihoodError(f"unknown CCFR method {method!r}; use one of {METHODS}")
     c_v, c_a = trident_coefficients(cp)
     if method == "eft":
         m2 = cp.m ** 2
         return trident.eft_ratio(c_v / m2, c_a / m2, ratio_av)
-    # the table builder rejects an unknown flux, target or form factor with a TridentError
+    # the table builder rejects an unknown flux, target or form factor with a LikelihoodError
     return _ratio_model(float(e_nu), str(form_factor), str(flux), str(target)).ratio(c_v, c_a, cp.m)
 
 
 def delta_chi2(cp, data, method: str = DEFAULT_METHOD, **options):
-    d = data["ccfr"]
-    return ((ratio(cp, method=method, **options) - d["ratio"]) / d["ratio_unc"]) ** 2
+    return gaussian_delta_chi2(ratio(cp, method=method, **options), *measurement(data, "ccfr", "ratio", "ratio_unc"))

@@ -5,7 +5,7 @@ beam, mean energies E_ν = 23.7 GeV (ν_μ) and 19.1 GeV (ν̄_μ) (Vilain et al
 (1993) 351 and B 335 (1994) 246; arXiv:2203.13731 Sec. 5.3). The paper's strongest CHARM-II limit
 (m_X ≲ 100 MeV) is a *shape* fit to the unfolded y distributions of Fig. 1 of PLB 302 (1993) 351,
 with free normalisations. **Those distributions are not available in this repository** (checked
-/work/shared/data), so the shape analysis is not done here. This term implements the paper's second
+the project's curated data), so the shape analysis is not done here. This term implements the paper's second
 variant only: the total rates with the two normalisation nuisance parameters constrained to
 1.0 ± 0.3 (the red-hatched region of Fig. 6), assuming the measured rates equal the SM prediction.
 
@@ -36,7 +36,7 @@ import math
 import numpy as np
 
 from ..constants import G_F, M_E, SW2_LOW
-from ..errors import BayesU1XError
+from ..errors import LikelihoodError
 from ._chiral_inputs import term_inputs
 
 DESCRIPTION = ("CHARM-II nu_mu e / anti-nu_mu e total rates with 1.0 +- 0.3 normalisation, "
@@ -46,8 +46,6 @@ FALLBACK = True
 _T_NODES, _T_WEIGHTS = np.polynomial.legendre.leggauss(40)
 
 
-class Charm2Error(BayesU1XError):
-    """Bad option for the CHARM-II fallback term."""
 
 
 def inputs(data=None) -> dict:
@@ -79,9 +77,9 @@ def _check_window(y_min, y_max):
     try:
         y0, y1 = float(y_min), float(y_max)
     except (TypeError, ValueError) as exc:
-        raise Charm2Error(f"y_min/y_max must be numbers, got {y_min!r}, {y_max!r}") from exc
+        raise LikelihoodError(f"y_min/y_max must be numbers, got {y_min!r}, {y_max!r}") from exc
     if not (0.0 <= y0 < y1 <= 1.0):
-        raise Charm2Error(f"the y window must satisfy 0 <= y_min < y_max <= 1, got [{y0}, {y1}]")
+        raise LikelihoodError(f"the y window must satisfy 0 <= y_min < y_max <= 1, got [{y0}, {y1}]")
     return y0, y1
 
 
@@ -90,7 +88,7 @@ def rate_ratios(cp, data=None, sw2: float | None = None, y_min: float = 0.0, y_m
     inp = inputs(data)
     s = SW2_LOW if sw2 is None else float(sw2)
     if not 0.0 < s < 1.0:
-        raise Charm2Error(f"sw2 must lie in (0, 1), got {sw2!r}")
+        raise LikelihoodError(f"sw2 must lie in (0, 1), got {sw2!r}")
     y0, y1 = _check_window(y_min, y_max)
     gl, gr = s - 0.5, s
     pref = cp.g ** 2 * cp.q_nu["mu"] / (2.0 * math.sqrt(2.0) * G_F)
@@ -116,15 +114,15 @@ def delta_chi2(cp, data, sw2: float | None = None, y_min: float = 0.0, y_max: fl
                stat_unc=(0.0, 0.0), norm_unc: float | None = None, **options) -> np.ndarray:
     """Δχ² = Σ_i (r_i − 1)²/(s_i² + σ_N² r_i²) of the rate-only fallback (0 in the SM)."""
     if options:
-        raise Charm2Error(f"unknown option(s) for the charm2 term: {sorted(options)}; options: "
+        raise LikelihoodError(f"unknown option(s) for the charm2 term: {sorted(options)}; options: "
                           f"sw2, y_min, y_max, stat_unc, norm_unc")
     sn = float(inputs(data)["norm_unc"] if norm_unc is None else norm_unc)
     try:
         s_nu, s_nubar = (float(v) for v in stat_unc)
     except (TypeError, ValueError) as exc:
-        raise Charm2Error(f"stat_unc must be two numbers (nu, anti-nu), got {stat_unc!r}") from exc
+        raise LikelihoodError(f"stat_unc must be two numbers (nu, anti-nu), got {stat_unc!r}") from exc
     if not (sn >= 0 and s_nu >= 0 and s_nubar >= 0) or sn + s_nu == 0 or sn + s_nubar == 0:
-        raise Charm2Error(f"uncertainties must be non-negative and not all zero "
+        raise LikelihoodError(f"uncertainties must be non-negative and not all zero "
                           f"(norm_unc={sn}, stat_unc={stat_unc!r})")
     r_nu, r_nubar = rate_ratios(cp, data, sw2, y_min, y_max)
     return ((r_nu - 1.0) ** 2 / (s_nu ** 2 + (sn * r_nu) ** 2)

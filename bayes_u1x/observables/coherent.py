@@ -22,8 +22,8 @@ vector-current cross section on a spin-0 nucleus is the same for ν and ν̄). s
 (``constants.SW2_LOW``, arXiv:1712.09146).
 
 Computation: the bin counts are A + x B(m) + x² C(m) per flavour and isotope (see
-:mod:`bayes_u1x.coherent.tables`); B, C are tabulated on a log m grid (cached) and the three
-nuisances are profiled by a vectorised Newton solver (:func:`bayes_u1x.coherent.fit.profile`).
+:mod:`bayes_u1x.physics.coherent_csi_2017.response_tables`); B, C are tabulated on a log m grid (cached) and the three
+nuisances are profiled by a vectorised Newton solver (:func:`bayes_u1x.physics.coherent_csi_2017.binned_likelihood.profile`).
 :func:`delta_chi2_direct` recomputes everything by direct quadrature without tables (validation).
 """
 from __future__ import annotations
@@ -33,11 +33,11 @@ import math
 import numpy as np
 
 from ..constants import G_F, SW2_LOW
-from ..errors import BayesU1XError
-from ..coherent import fit as _fit
-from ..coherent import response as _resp
-from ..coherent.inputs import isotopes, raw_data
-from ..coherent.tables import response_table
+from ..errors import LikelihoodError
+from ..physics.coherent_csi_2017 import binned_likelihood as _fit
+from ..physics.coherent_csi_2017 import response as _resp
+from ..physics.coherent_csi_2017.inputs import isotopes, raw_data
+from ..physics.coherent_csi_2017.response_tables import response_table
 
 DESCRIPTION = "COHERENT CsI[Na] 2017, 144-bin 12T,12E likelihood (Sec. 3.3, App. B)"
 
@@ -46,15 +46,13 @@ _PROMPT = np.array([timing == "prompt" for _, _, timing in _resp.FLAVOURS])
 _CHUNK = 2048          # points per batch (keeps work arrays small; see fit.CHUNK)
 
 
-class CoherentError(BayesU1XError):
-    """Bad option or input for the COHERENT term."""
 
 
 def _check_options(pulls, pe_convention):
     if pulls not in _fit.PULLS:
-        raise CoherentError(f"COHERENT option pulls={pulls!r} unknown; use one of {_fit.PULLS}")
+        raise LikelihoodError(f"COHERENT option pulls={pulls!r} unknown; use one of {_fit.PULLS}")
     if pe_convention not in _resp.PE_CONVENTIONS:
-        raise CoherentError(f"COHERENT option pe_convention={pe_convention!r} unknown; "
+        raise LikelihoodError(f"COHERENT option pe_convention={pe_convention!r} unknown; "
                             f"use one of {_resp.PE_CONVENTIONS}")
 
 
@@ -189,7 +187,7 @@ def delta_chi2_direct(cp, data=None, pulls: str = "asymmetric", pe_convention: s
         c = np.array([profile_iminuit(s, pulls)[0] for s in S])
         ref = profile_iminuit(zero[0], pulls)[0]
     else:
-        raise CoherentError(f"solver={solver!r} unknown; use 'newton' or 'iminuit'")
+        raise LikelihoodError(f"solver={solver!r} unknown; use 'newton' or 'iminuit'")
     return _finish(x, c - ref).reshape(shape)
 
 
@@ -228,7 +226,7 @@ def sm_prediction(pe_range=(0.0, 50.0), t_range_us=(0.0, 12.0), pe_convention: s
     lo, hi = (int(round(v)) for v in pe_range)
     t0, t1 = (int(round(v / 0.5)) for v in t_range_us)
     if not (0 <= lo < hi <= _resp.N_PE1 and 0 <= t0 < t1 <= 24):
-        raise CoherentError(f"window {pe_range} PE × {t_range_us} µs outside the data range "
+        raise LikelihoodError(f"window {pe_range} PE × {t_range_us} µs outside the data range "
                             "0-50 PE × 0-12 µs")
     quad = _quadrature(n_nodes, pe_convention, sw2)
     counts = _resp.pe1_counts_sm(quad)[..., lo:hi].sum(axis=-1)        # (flavours, isotopes)

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..electroweak import eps_from_r_eps, eps_y_from_eps, t_parameter
+from ..physics.electroweak import eps_from_r_eps, eps_y_from_eps, t_parameter
+from .base import gaussian_delta_chi2, measurement
 
 DESCRIPTION = "electroweak T parameter from Z-X mixing (Eq. 3.12)"
 
@@ -37,7 +38,5 @@ def t_value(cp):
 
 
 def delta_chi2(cp, data):
-    d = data["ew_t"]
-    t = t_value(cp)
-    chi2 = ((t - d["T"]) / d["T_unc"]) ** 2
+    chi2 = gaussian_delta_chi2(t_value(cp), *measurement(data, "ew_t", "T", "T_unc"))
     return np.where(np.isfinite(chi2), chi2, UNPHYSICAL_CHI2)

@@ -3,7 +3,7 @@
 Measured: upper limits on the production rate × branching ratio of a light vector in e⁻
 bremsstrahlung, e⁺e⁻ → γX / μμX, π⁰/η/φ decays and pp collisions, published for a reference
 model (dark photon, or the L_μ−L_τ boson for BaBar 2016) and recast to the model at each point
-by :mod:`bayes_u1x.resonances` (production × BR × lifetime acceptance). For each search the
+by :mod:`bayes_u1x.physics.resonances` (production × BR × lifetime acceptance). For each search the
 recast gives R = rate_X / rate_excluded, so R ≥ 1 means excluded at the search's CL.
 
 Modes
@@ -31,9 +31,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import BayesU1XError
-from ..resonances.fast import fast_ratios, search_set
-from ..resonances.registry import PAPER_SEARCHES, default_searches, get_search, resolve_searches
+from ..errors import LikelihoodError
+from ..physics.resonances.rate_tables import fast_ratios, search_set
+from ..physics.resonances.registry import PAPER_SEARCHES, default_searches, get_search, resolve_searches
 
 DESCRIPTION = "resonance searches (Sec. 3.5, App. B): NA64, BaBar, LHCb, KLOE, ... recast"
 #: the registry's limits span 1 MeV - 10 GeV (CMS above is kept but irrelevant)
@@ -42,8 +42,6 @@ MODES = ("paper", "full", "smooth")
 DEFAULT_MODE = "smooth"
 
 
-class ResonanceOptionError(BayesU1XError):
-    """Unknown mode or bad option for the resonance term."""
 
 
 def _search_list(mode, searches):
@@ -73,7 +71,7 @@ def _build_search_list(mode, searches):
     explicit = searches is not None and searches not in ("all", "default", "paper")
     missing = [s.key for s in out if not s.available]
     if explicit and missing:
-        raise ResonanceOptionError(f"search(es) {', '.join(missing)} are registered without data "
+        raise LikelihoodError(f"search(es) {', '.join(missing)} are registered without data "
                                    "(unavailable) and cannot enter the likelihood")
     return [s for s in out if s.available]  # 'all' lists CMS Z->4mu, which cannot constrain
 
@@ -82,7 +80,7 @@ def exclusion_ratios(cp, mode: str = DEFAULT_MODE, searches=None, invisible: str
                      br_dark: float = 0.0) -> dict[str, np.ndarray]:
     """R per search used by the term in ``mode`` (R >= 1: excluded)."""
     if mode not in MODES:
-        raise ResonanceOptionError(f"resonance mode must be one of {MODES}, got {mode!r}")
+        raise LikelihoodError(f"resonance mode must be one of {MODES}, got {mode!r}")
     keys = _search_keys(mode, searches)
     return dict(zip(keys, fast_ratios(cp, keys, invisible=invisible, br_dark=br_dark)))
 
@@ -91,11 +89,11 @@ def delta_chi2(cp, data=None, mode: str = DEFAULT_MODE, searches=None, invisible
                br_dark: float = 0.0, excluded_value: float = 100.0) -> np.ndarray:
     """Δχ²_reson at the points of ``cp`` (see the module docstring for the modes)."""
     if mode not in MODES:
-        raise ResonanceOptionError(f"resonance mode must be one of {MODES}, got {mode!r}")
+        raise LikelihoodError(f"resonance mode must be one of {MODES}, got {mode!r}")
     try:
         excluded_value = float(excluded_value)
     except (TypeError, ValueError) as exc:
-        raise ResonanceOptionError(f"excluded_value must be a number, got {excluded_value!r}") from exc
+        raise LikelihoodError(f"excluded_value must be a number, got {excluded_value!r}") from exc
     keys = _search_keys(mode, searches)
     R = fast_ratios(cp, keys, invisible=invisible, br_dark=br_dark)
     if mode == "smooth":

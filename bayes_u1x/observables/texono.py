@@ -42,16 +42,15 @@ from functools import lru_cache
 import numpy as np
 
 from ..constants import G_F, M_E, MEV, SW2_LOW
-from ..errors import BayesU1XError
+from ..errors import LikelihoodError
 from ._chiral_inputs import term_inputs
+from .base import gaussian_delta_chi2
 
 DESCRIPTION = ("TEXONO anti-nu_e e scattering, FALLBACK calibrated on Eq. 5.7 (spectrum of "
                "arXiv:0911.1597 Fig. 16(b) not available)")
 FALLBACK = True
 
 
-class TexonoError(BayesU1XError):
-    """Bad option for the TEXONO fallback term."""
 
 
 def inputs(data=None) -> dict:
@@ -83,7 +82,7 @@ def calibration(sw2: float, t_ref: float, g_bound: float, g_island_lo: float,
     k0 = kb + klo
     c = (2.0 * gr - k0) / (2.0 * gl + k0)
     if not c > 0.0:
-        raise TexonoError(f"TEXONO calibration failed for sw2 = {sw2}: effective weight c = {c:.3g} <= 0")
+        raise LikelihoodError(f"TEXONO calibration failed for sw2 = {sw2}: effective weight c = {c:.3g} <= 0")
     r_b = ((gr - kb) ** 2 + c * (gl + kb) ** 2) / (gr ** 2 + c * gl ** 2)
     sigma_r = abs(r_b - 1.0) / math.sqrt(dchi2_bound)
     return Calibration(gl=gl, gr=gr, c=c, sigma_r=sigma_r, kappa0=k0)
@@ -93,10 +92,10 @@ def _setup(data, sw2, t_ref_mev):
     inp = inputs(data)
     s = SW2_LOW if sw2 is None else float(sw2)
     if not 0.0 < s < 1.0:
-        raise TexonoError(f"sw2 must lie in (0, 1), got {sw2!r}")
+        raise LikelihoodError(f"sw2 must lie in (0, 1), got {sw2!r}")
     t = float(inp["t_ref_mev"] if t_ref_mev is None else t_ref_mev)
     if not (math.isfinite(t) and t >= 0.0):
-        raise TexonoError(f"t_ref_mev must be a non-negative number, got {t_ref_mev!r}")
+        raise LikelihoodError(f"t_ref_mev must be a non-negative number, got {t_ref_mev!r}")
     cal = calibration(s, t * MEV, float(inp["bound_g_at_100mev"]), float(inp["island_lo_g_at_100mev"]),
                       float(inp["delta_chi2_at_bound"]))
     return cal, t * MEV
@@ -116,7 +115,7 @@ def delta_chi2(cp, data, sw2: float | None = None, t_ref_mev: float | None = Non
                **options) -> np.ndarray:
     """Δχ² = ((R − 1)/σ_R)² of the calibrated fallback (0 in the SM)."""
     if options:
-        raise TexonoError(f"unknown option(s) for the texono term: {sorted(options)}; "
+        raise LikelihoodError(f"unknown option(s) for the texono term: {sorted(options)}; "
                           f"options: sw2, t_ref_mev")
     cal, _ = _setup(data, sw2, t_ref_mev)
-    return ((rate_ratio(cp, data, sw2, t_ref_mev) - 1.0) / cal.sigma_r) ** 2
+    return gaussian_delta_chi2(rate_ratio(cp, data, sw2, t_ref_mev), 1.0, cal.sigma_r)

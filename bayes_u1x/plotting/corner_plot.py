@@ -15,26 +15,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import BayesU1XError
+from ..errors import ResultsError
 
 #: 2-D contour levels: probability mass enclosed (68%, 95%)
 LEVELS = (0.68, 0.95)
 
 
-class PlotError(BayesU1XError):
-    """A result cannot be plotted (missing group, no model information)."""
-
-
 def amu_band(m_x, data_set: str = "2021", n_sigma: float = 2.0):
     """(lower, upper) vector coupling g|q_V^μ| giving Δa_μ within n_sigma of the data set's value."""
-    from ..measurements import load_measurements
-    from ..observables.amu import delta_a
-    m_x = np.asarray(m_x, dtype=float)
-    central, sigma = load_measurements(data_set).delta_amu
-    per_unit = delta_a(1.0, 0.0, m_x)          # Δa_μ for g q_V = 1
-    lo = np.sqrt(np.clip(central - n_sigma * sigma, 0.0, None) / per_unit)
-    hi = np.sqrt((central + n_sigma * sigma) / per_unit)
-    return lo, hi
+    from ..observables.amu import coupling_band
+    b = coupling_band(None, 0.0, m_x, data=data_set, n_sigma=n_sigma)
+    return np.where(np.isfinite(b["g_low"]), b["g_low"], 0.0), b["g_high"]
 
 
 def _samples(idata):
@@ -43,7 +34,7 @@ def _samples(idata):
     post = idata.posterior
     for nm in names:
         if nm not in post:
-            raise PlotError(f"result has no posterior variable {nm!r}")
+            raise ResultsError(f"result has no posterior variable {nm!r}")
     return names, np.stack([np.asarray(post[nm]).reshape(-1) for nm in names], axis=-1)
 
 
@@ -54,7 +45,7 @@ def muon_coupling(idata, samples):
     from ..models import get_model
     charges = result_attr(idata, "model_charges")
     if not isinstance(charges, dict):
-        raise PlotError("result carries no model charges: cannot derive g_X q_mu")
+        raise ResultsError("result carries no model charges: cannot derive g_X q_mu")
     spec = {"table1": charges["table1"]} if charges.get("table1") is not None else \
         {k: v for k, v in charges.items() if v is not None}
     model = get_model(spec)
@@ -68,7 +59,7 @@ def corner_figure(idata, title: str | None = None, band: bool = True):
     import corner
 
     from ..constants import M_MU
-    from ..inference.priors import PARAMETER_LABELS
+    from ..parameters import LABELS as PARAMETER_LABELS
     from ..inference.results import result_attr
 
     names, x = _samples(idata)
@@ -131,7 +122,7 @@ def plot_corner(result, out=None, dpi: int = 130, **kw):
         idata, default_out = result, Path("corner.png")
     out = Path(out) if out is not None else default_out
     if out.suffix.lower() != ".png":
-        raise PlotError(f"output {out} must be a .png file")
+        raise ResultsError(f"output {out} must be a .png file")
     out.parent.mkdir(parents=True, exist_ok=True)
     fig = corner_figure(idata, **kw)
     fig.savefig(out, dpi=dpi)

@@ -3,7 +3,7 @@
 Each constraint's excluded region is a translucent filled area with a solid outline in the
 constraint's colour (resonance searches additionally hatched), so overlapping regions stay
 readable; the Δa_μ central value is a dashed black line and the 2σ band is bounded by solid black
-lines. Constraints that could not be evaluated are listed in a note box on the plot.
+lines. Searches that exclude only far from the band are counted in a note box instead of drawn.
 """
 from __future__ import annotations
 
@@ -118,8 +118,6 @@ def draw_exclusion(ax, res, show_note: bool = True, title: str | None = None, fo
         title = f"{res['model']}   $\\varepsilon e/g_X = {res['eps_ratio']:.4g}$"
     ax.set_title(title, fontsize=fontsize + 1)
     notes = []
-    if res["missing"]:
-        notes.append("not evaluated: " + ", ".join(sorted(res["missing"])))
     if hidden:
         notes.append(f"{len(hidden)} search(es) excluding only far from the band not drawn")
     if show_note and notes:

@@ -7,7 +7,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from .. import paper  # noqa: E402
+from ..paper import reference as paper  # noqa: E402
 
 
 def plot_fig4(rows, out):

@@ -17,36 +17,22 @@ ln k (the "Occam factor"), while the best fit does not change. Bayes factors bet
 therefore statements about the models *and* their priors; quote the priors with every ln B, and
 show how ln B moves when the prior box changes. See ``docs/evidence.md``.
 
-Use :func:`estimate_evidence` to pick an estimator by name ("ti", "ss", "nested", "grid").
+Use :func:`estimate_evidence` to pick an estimator by name ("ti", "ss", "nested", "grid", "mc"), and
+:func:`evidence` (:mod:`.model_evidence`) for a physics likelihood: it builds the profile + pilot
+reference that TI and SS need and applies the package defaults, exactly as the command line does.
 """
 from __future__ import annotations
 
 from ._base import EvidenceError, EvidenceResult, sm_log_likelihood
+from .estimators import METHODS, estimate_evidence
 from .grid import genz_malik_rule, grid_convergence, grid_evidence
 from .montecarlo import prior_monte_carlo
 from .nested import nested_evidence
 from .reference import MixtureReference, minima_reference, profile_reference
 from .thermodynamic import stepping_stone, tempered_evidence, thermodynamic_integration
+from .model_evidence import DEFAULT_SETTINGS, evidence, evidence_scan, model_evidence
 
-METHODS = ("ti", "ss", "nested", "grid", "mc")
-
-
-def estimate_evidence(log_like, prior, method: str = "ti", **kwargs) -> EvidenceResult:
-    """Dispatch to the estimator named ``method`` (one of :data:`METHODS`)."""
-    if method == "ti":
-        return thermodynamic_integration(log_like, prior, **kwargs)
-    if method == "ss":
-        return stepping_stone(log_like, prior, **kwargs)
-    if method == "nested":
-        return nested_evidence(log_like, prior, **kwargs)
-    if method == "grid":
-        return grid_evidence(log_like, prior, **kwargs)
-    if method == "mc":
-        return prior_monte_carlo(log_like, prior, **kwargs)
-    raise EvidenceError(f"unknown evidence method {method!r}; choose one of {', '.join(METHODS)}")
-
-
-__all__ = ["EvidenceError", "EvidenceResult", "METHODS", "MixtureReference", "minima_reference",
-           "prior_monte_carlo", "profile_reference", "estimate_evidence", "genz_malik_rule",
-           "grid_convergence", "grid_evidence", "nested_evidence", "sm_log_likelihood", "stepping_stone",
+__all__ = ["DEFAULT_SETTINGS", "EvidenceError", "EvidenceResult", "METHODS", "MixtureReference", "minima_reference",
+           "prior_monte_carlo", "profile_reference", "estimate_evidence", "evidence", "evidence_scan", "genz_malik_rule",
+           "grid_convergence", "grid_evidence", "model_evidence", "nested_evidence", "sm_log_likelihood", "stepping_stone",
            "tempered_evidence", "thermodynamic_integration"]

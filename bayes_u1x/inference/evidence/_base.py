@@ -25,11 +25,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ...errors import BayesU1XError
-
-
-class EvidenceError(BayesU1XError):
-    """Bad input to an evidence estimator (prior, likelihood output, settings)."""
+from ...errors import EvidenceError
+from ...serialization import to_jsonable
 
 
 @dataclass
@@ -56,24 +53,12 @@ class EvidenceResult:
         out = {"log_z": float(self.log_z), "log_z_err": float(self.log_z_err), "method": self.method,
                "n_like_evals": int(self.n_like_evals), "wall_time": float(self.wall_time)}
         if with_extra:
-            out["extra"] = _jsonable(self.extra)
+            out["extra"] = to_jsonable(self.extra)
         return out
 
     def __repr__(self) -> str:
         return (f"EvidenceResult(method={self.method!r}, log_z={self.log_z:.4f} ± {self.log_z_err:.4f}, "
                 f"n_like_evals={self.n_like_evals}, wall_time={self.wall_time:.2f}s)")
-
-
-def _jsonable(obj):
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return _jsonable(obj.tolist())
-    if isinstance(obj, (np.floating, np.integer, np.bool_)):
-        return obj.item()
-    return obj
 
 
 def sm_log_likelihood(likelihood) -> float:

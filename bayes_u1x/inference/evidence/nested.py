@@ -23,16 +23,16 @@ On L_mu-L_tau (default 6-term likelihood) dynesty read ln Z high versus prior Mo
   COHERENT-like penalty that leaves a thin |eps| <~ 0.03 sheet at log10 g ~ -3.3 above a
   ln L ~ -9.2 plateau holding ~75% of the posterior; MC -9.931 +- 0.008):
 
-  =====================================  ==============  =======  =====  ===========
-  setting                                 mean ln Z       scatter  bias   calls/run
-  =====================================  ==============  =======  =====  ===========
-  rwalk, multi, 250 live (default walks)  -9.84 (6 runs)  0.25     +0.09  5.5e4
-  rwalk, single, 250                      -9.60 (6)       0.54     +0.33  5.0e4
-  rwalk, none, 250                        -9.80 (4)       0.34     +0.13  5.9e4
-  rwalk, multi, 250, walks=100            -9.69 (1)       -        +0.24  2.2e5
-  rslice, multi, 400 (default slices)     -9.84 (3)       0.10     +0.09  1.4e5
+  ======================================  ==========================================  =======  =====  =========
+  setting                                 mean ln Z                                   scatter  bias   calls/run
+  ======================================  ==========================================  =======  =====  =========
+  rwalk, multi, 250 live (default walks)  -9.84 (6 runs)                              0.25     +0.09  5.5e4
+  rwalk, single, 250                      -9.60 (6)                                   0.54     +0.33  5.0e4
+  rwalk, none, 250                        -9.80 (4)                                   0.34     +0.13  5.9e4
+  rwalk, multi, 250, walks=100            -9.69 (1)                                   -        +0.24  2.2e5
+  rslice, multi, 400 (default slices)     -9.84 (3)                                   0.10     +0.09  1.4e5
   unif, single, 250, bootstrap=0/1.5      >2 min/run on a 2 us likelihood: abandoned
-  =====================================  ==============  =======  =====  ===========
+  ======================================  ==========================================  =======  =====  =========
 
   Single runs scatter bimodally (ln Z from -8.8 to -10.2 while quoting +-0.13): a run whose
   walkers reach the sheet early over-populates it (MCMC children of a sheet point stay in the
@@ -46,7 +46,7 @@ should if it comes from the few live points that sit on the sheet: 250 live x 3 
 seven Table-1/dark-photon models agreed with TI within 0.2 already at 250 x 3.
 
 Practical consequence: on such geometries do not trust one run's ``logzerr``; use ``n_runs >= 2``
-with ``n_live >= 1000`` (the defaults of ``evidence_scan.DEFAULT_SETTINGS["nested"]``), or ``n_runs >= 3``
+with ``n_live >= 1000`` (the defaults of ``model_evidence.DEFAULT_SETTINGS["nested"]``), or ``n_runs >= 3``
 (the between-run standard error then enters the quoted error) and keep prior Monte Carlo /
 thermodynamic integration as the reference. ``walks``, ``slices``, ``bootstrap``, ``enlarge``,
 ``update_interval`` and any other dynesty keyword can be passed through; defaults are unchanged.

@@ -1,0 +1,76 @@
+"""What every command shares: JSON printing, progress lines, and the option groups (argparse parents)."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..serialization import dumps
+
+
+def print_json(obj) -> None:
+    """Print ``obj`` as indented JSON (numpy values converted, NaN -> null)."""
+    print(dumps(obj, indent=2, sort_keys=False))
+
+
+def progress_printer(json_mode: bool, what: str = "models"):
+    """A ``progress(done, total)`` callback printing ``done/total what`` on one stderr line."""
+    def progress(done, total):
+        if not json_mode:
+            print(f"\r{done}/{total} {what}", end="", file=sys.stderr, flush=True)
+    return progress
+
+
+def warn(msg: str) -> None:
+    print(f"bayes-u1x: warning: {msg}", file=sys.stderr)
+
+
+def json_parent() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("--json", action="store_true", help="machine-readable output (JSON)")
+    return p
+
+
+def data_parent() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("--data", default="2021", help="measurement set (2021: the paper's inputs; 2025)")
+    return p
+
+
+def nsi_parent() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("--nsi-params", default=None, metavar="NAME",
+                   help="NSI parameter set (App. A refit; see 'bayes-u1x reproduce table2 --list')")
+    return p
+
+
+def nsi_options(args, terms) -> dict:
+    """term_options for ``--nsi-params`` (only if the likelihood has the NSI term)."""
+    name = getattr(args, "nsi_params", None)
+    return {"nsi": {"params": name}} if name and "nsi" in terms else {}
+
+
+def settings_parent() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("--setting", action="append", default=[], metavar="KEY=VALUE",
+                   help="evidence-estimator setting, repeatable (e.g. --setting n=200000 for mc, "
+                        "--setting n_live=500 for nested); values are read as TOML (numbers, true/false, strings)")
+    p.add_argument("--no-profile", action="store_true", help="skip Δχ²_min (faster for grid/nested/mc)")
+    return p
+
+
+def parse_settings(items) -> dict:
+    """{key: value} from ``KEY=VALUE`` strings (values parsed as TOML scalars, else kept as strings)."""
+    import tomllib
+
+    from ..errors import ConfigError
+
+    out = {}
+    for item in items or ():
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"--setting expects KEY=VALUE, got {item!r}")
+        try:
+            out[key.strip()] = tomllib.loads(f"v = {value.strip()}")["v"]
+        except tomllib.TOMLDecodeError:
+            out[key.strip()] = value.strip()
+    return out

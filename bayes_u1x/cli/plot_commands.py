@@ -1,0 +1,182 @@
+"""``bayes-u1x plot corner|exclusion|limits``: PNG figures of posteriors, exclusion planes and search limits."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import ParameterError
+from .common import json_parent, print_json
+from .point_commands import add_limit_arguments, compute_limits
+
+
+def register(sub) -> None:
+    p = sub.add_parser("plot", help="make a PNG plot")
+    tsub = p.add_subparsers(dest="target", metavar="TARGET")
+    _register_corner(tsub)
+    _register_exclusion(tsub)
+    _register_limits(tsub)
+    p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
+
+
+# --- corner ------------------------------------------------------------------------------------------
+def _register_corner(tsub) -> None:
+    p = tsub.add_parser("corner", parents=[json_parent()],
+                        help="corner plot of a posterior (68/95%% contours, g-2 band panel)")
+    p.add_argument("result", metavar="RESULT.nc", help="result file (or its folder)")
+    p.add_argument("--out", metavar="PNG", help="output PNG (default: corner.png next to the result)")
+    p.add_argument("--dpi", type=int, default=130)
+    p.set_defaults(func=_corner)
+
+
+def _corner(args) -> int:
+    from ..plotting.corner_plot import plot_corner
+    out = plot_corner(args.result, args.out, dpi=args.dpi)
+    if args.json:
+        print_json({"png": str(out)})
+    else:
+        print(out)
+    return 0
+
+
+# --- exclusion ---------------------------------------------------------------------------------------
+def add_plane_arguments(p) -> None:
+    p.add_argument("--terms", default=None,
+                   help="comma-separated constraints (default: borexino,nsi,coherent,resonances,ccfr,ew_t "
+                        "plus apv,ae,texono,charm2 for chiral models)")
+    p.add_argument("--m-min", type=float, default=0.01, help="lowest m_X [GeV] (default 0.01)")
+    p.add_argument("--m-max", type=float, default=4.0, help="highest m_X [GeV] (default 4)")
+    p.add_argument("--n-m", type=int, default=120, help="mass grid points (default 120)")
+    p.add_argument("--g-min", type=float, default=None, help="lowest g_X (default: from the g-2 band)")
+    p.add_argument("--g-max", type=float, default=None, help="highest g_X (default: from the g-2 band)")
+    p.add_argument("--n-g", type=int, default=120, help="coupling grid points (default 120)")
+    p.add_argument("--data", default="2021", help="measurement set (default 2021)")
+    p.add_argument("--resonance-mode", default="full", choices=("full", "paper"),
+                   help="resonance searches: all non-superseded (full, default) or NA64+BaBar 2014 (paper)")
+    p.add_argument("--ccfr-method", default=None, choices=("full", "eft"),
+                   help="CCFR trident calculation (default: the term's default, full)")
+    p.add_argument("--no-per-search", action="store_true",
+                   help="draw the resonance term as one region instead of each search")
+    p.add_argument("--all-searches", action="store_true",
+                   help="also draw searches that exclude only far from the g-2 band")
+
+
+def _register_exclusion(tsub) -> None:
+    p = tsub.add_parser("exclusion", parents=[json_parent()],
+                        help="PNG of the m_X-g_X exclusion plane with the Delta a_mu band")
+    p.add_argument("--model", required=True, help="model name or charges 'cB,ce,cmu,ctau'")
+    p.add_argument("--eps-ratio", required=True,
+                   help="eps e/g_X (a number, or 'loop' for the one-loop mu/tau value of Eq. 5.5)")
+    p.add_argument("--out", default="exclusion.png", help="output PNG (default exclusion.png)")
+    add_plane_arguments(p)
+    p.set_defaults(func=_exclusion)
+
+
+def parse_eps_ratio(text, model) -> float:
+    from ..physics.kinetic_mixing import muon_loop_eps_ratio
+    if isinstance(text, str) and text.strip().lower() == "loop":
+        return muon_loop_eps_ratio(model)
+    try:
+        return float(text)
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(f"--eps-ratio must be a number or 'loop', got {text!r}") from exc
+
+
+def grids(args, model, r):
+    from ..exclusion import default_g_grid
+    if args.n_m < 2 or args.n_g < 2:
+        raise ParameterError("--n-m and --n-g must be at least 2")
+    if not (0 < args.m_min < args.m_max):
+        raise ParameterError("need 0 < --m-min < --m-max")
+    m = np.geomspace(args.m_min, args.m_max, args.n_m)
+    g = default_g_grid(model, r, m, n=args.n_g, data=args.data)
+    lo = args.g_min if args.g_min is not None else g[0]
+    hi = args.g_max if args.g_max is not None else g[-1]
+    if not (0 < lo < hi):
+        raise ParameterError("need 0 < --g-min < --g-max")
+    return m, np.geomspace(lo, hi, args.n_g)
+
+
+def term_options(args) -> dict:
+    opts = {"resonances": {"mode": args.resonance_mode}}
+    if args.ccfr_method:
+        opts["ccfr"] = {"method": args.ccfr_method}
+    return opts
+
+
+def summarise(res, band) -> dict:
+    """JSON-friendly summary: per constraint the fraction of the plane excluded, the lowest excluded
+    g_X per mass, and the mass ranges where it excludes the whole / part of the 2σ band."""
+    out = []
+    for c in res["constraints"]:
+        mask = res["masks"][c["key"]]
+        g = res["g_grid"][:, None] * np.ones_like(mask, dtype=float)
+        low = np.where(mask.any(axis=0), np.where(mask, g, np.inf).min(axis=0), np.nan)
+        b = band["constraints"].get(c["key"], {})
+        out.append({**c, "excluded_fraction": float(mask.mean()), "lowest_excluded_g": low,
+                    "band_whole_gev": b.get("whole_intervals", []),
+                    "band_any_gev": b.get("any_intervals", [])})
+    return {"model": res["model"], "eps_ratio": res["eps_ratio"], "data": res["data"],
+            "definition": res["definition"],
+            "m_grid_gev": res["m_grid"], "g_grid": res["g_grid"],
+            "amu_band": {k: res["amu_band"][k] for k in ("g_low", "g_central", "g_high")},
+            "constraints": out}
+
+
+def format_intervals(iv) -> str:
+    return ", ".join(f"{1e3 * a:.0f}-{1e3 * b:.0f} MeV" for a, b in iv) or "-"
+
+
+def print_band_table(band) -> None:
+    for k, c in band["constraints"].items():
+        if c["any_intervals"]:
+            print(f"  {c['label']:45s} whole band: {format_intervals(c['whole_intervals'])}")
+            print(f"  {'':45s} part  band: {format_intervals(c['any_intervals'])}")
+
+
+def _exclusion(args) -> int:
+    from ..exclusion import band_exclusion, exclusion_plane
+    from ..models import get_model
+    from ..plotting.exclusion_plot import plot_exclusion
+
+    model = get_model(args.model)
+    r = parse_eps_ratio(args.eps_ratio, model)
+    m, g = grids(args, model, r)
+    opts = term_options(args)
+    res = exclusion_plane(model, r, terms=args.terms, m_grid=m, g_grid=g, data=args.data,
+                          term_options=opts, per_search=not args.no_per_search)
+    band = band_exclusion(model, r, terms=args.terms, masses=np.geomspace(args.m_min, args.m_max, 300),
+                          data=args.data, term_options=opts, per_search=not args.no_per_search)
+    plot_exclusion(res, args.out, all_searches=args.all_searches)
+    return report_plane(args, res, band, f"{res['model']}  eps e/g_X = {r:.5g}  ({res['definition']})")
+
+
+def report_plane(args, res, band, header: str, extra=None) -> int:
+    """Print a plane's summary (JSON with ``--json``, else the band-exclusion table)."""
+    if args.json:
+        print_json({"out": args.out, **(extra or {}), **summarise(res, band)})
+        return 0
+    print(header)
+    print_band_table(band)
+    print(f"wrote {args.out}")
+    return 0
+
+
+# --- limits --------------------------------------------------------------------------------------------
+def _register_limits(tsub) -> None:
+    p = tsub.add_parser("limits", parents=[json_parent()], help="PNG of recast g_X limits vs m_X with the Delta a_mu band")
+    add_limit_arguments(p)
+    p.add_argument("--out", default="limits.png", help="output PNG (default limits.png)")
+    p.add_argument("--data", default="2021", help="measurement set for the Delta a_mu band (default 2021)")
+    p.set_defaults(func=_limits)
+
+
+def _limits(args) -> int:
+    from ..models import get_model
+    from ..plotting.limits_plot import plot_limits
+
+    plot_limits(compute_limits(args), get_model(args.model), args.eps_ratio, args.out,
+                mass_range=(args.mass_min, args.mass_max), data=args.data, invisible=args.invisible)
+    if args.json:
+        print_json({"out": args.out})
+    else:
+        print(f"wrote {args.out}")
+    return 0

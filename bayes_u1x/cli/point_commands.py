@@ -1,0 +1,177 @@
+"""``bayes-u1x chi2``, ``profile`` and ``limits``: one point, the profile minima, the recast search limits."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import ParameterError
+from ..likelihood import ALL_TERMS, PRESETS, CompositeLikelihood
+from ..measurements import available_sets
+from .common import data_parent, json_parent, nsi_options, nsi_parent, print_json
+
+
+def register(sub) -> None:
+    _register_chi2(sub)
+    _register_profile(sub)
+    _register_limits(sub)
+
+
+# --- chi2 ----------------------------------------------------------------------------------------
+def _register_chi2(sub) -> None:
+    p = sub.add_parser("chi2", parents=[json_parent()], help="Δχ² of every likelihood term at one point (or the SM)")
+    p.add_argument("--model", default="Lmu-Ltau", help="model name or 'cB,ce,cmu,ctau' (default Lmu-Ltau)")
+    p.add_argument("--g", type=float, help="gauge coupling g_X")
+    p.add_argument("--eps-ratio", type=float, default=0.0, help="kinetic mixing eps e/g_X (default 0)")
+    p.add_argument("--mass", type=float, default=0.2, help="m_X in GeV (default 0.2)")
+    p.add_argument("--terms", default="table1",
+                   help=f"comma-separated terms ({', '.join(ALL_TERMS)}) or a preset "
+                        f"({', '.join(PRESETS)}); default table1")
+    p.add_argument("--data", default="2021", help=f"measurement set ({', '.join(available_sets())})")
+    p.add_argument("--sm", action="store_true", help="evaluate the SM reference (g_X = 0)")
+    p.set_defaults(func=_chi2)
+
+
+def _chi2(args) -> int:
+    lk = CompositeLikelihood(args.model, terms=args.terms, data=args.data)
+    if args.sm:
+        g = 0.0
+    elif args.g is None:
+        raise ParameterError("give --g (the gauge coupling) or --sm")
+    else:
+        g = args.g
+    terms = lk.terms_physical(np.array([g]), np.array([args.eps_ratio]), np.array([args.mass]))
+    terms = {k: float(v[0]) for k, v in terms.items()}
+    total = sum(terms.values())
+    if args.json:
+        print_json({"total": total, "terms": terms, "model": lk.model.name, "g_x": g,
+                    "eps_ratio": args.eps_ratio, "mass_gev": args.mass, "data": lk.data.name})
+        return 0
+    what = "SM (g_X = 0)" if args.sm else f"g_X = {g:g}, eps e/g_X = {args.eps_ratio:g}, m_X = {args.mass:g} GeV"
+    print(f"model {lk.model.name} {lk.model.label()} | {what} | data {lk.data.name}")
+    for k, v in terms.items():
+        print(f"  {k:12s} {v:10.4f}")
+    print(f"  {'total':12s} {total:10.4f}")
+    return 0
+
+
+# --- profile ---------------------------------------------------------------------------------------
+def _register_profile(sub) -> None:
+    p = sub.add_parser("profile", parents=[json_parent(), data_parent(), nsi_parent()],
+                       help="profile-likelihood minima (iminuit) of one model")
+    p.add_argument("--model", default="Lmu-Ltau", help="model name or 'cB,ce,cmu,ctau'")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--mass", type=float, default=None, help="fixed m_X in GeV (default 0.2)")
+    g.add_argument("--free-mass", action="store_true", help="minimise over m_X too")
+    p.add_argument("--terms", default=None,
+                   help="terms or preset (default: table1, the paper's App. B likelihood, at fixed mass; "
+                        "default, every term valid over 10 MeV - 4 GeV incl. CCFR, with --free-mass)")
+    p.add_argument("--resonance-mode", default=None, choices=["paper", "full", "smooth"],
+                   help="resonance-search treatment (default: paper, NA64 + BaBar 2014 as 0/100, at fixed "
+                        "mass; full, every search as 0/100, with --free-mass: App. B's pair was chosen "
+                        "for 200 MeV and misses e.g. BaBar's 4mu search above 2 m_mu)")
+    p.add_argument("--within", type=float, default=1.0, help="report minima within this Δχ² of the best")
+    p.add_argument("--minos", action="store_true", help="add MINOS 68%% intervals of the best minimum")
+    p.set_defaults(func=_profile)
+
+
+def _profile(args) -> int:
+    from ..inference.profile import find_minima, minos_intervals
+
+    terms = args.terms or ("default" if args.free_mass else "table1")
+    mode = args.resonance_mode or ("full" if args.free_mass else "paper")
+    lk0 = CompositeLikelihood(args.model, terms=terms, data=args.data)
+    opts = {"resonances": {"mode": mode}} if "resonances" in lk0.terms else {}
+    opts.update(nsi_options(args, lk0.terms))
+    lk = CompositeLikelihood(lk0.model, terms=lk0.preset or lk0.terms, data=args.data, term_options=opts)
+    mass = None if args.free_mass else (args.mass if args.mass is not None else 0.2)
+    minima = find_minima(lk, fixed_mass=mass, within=args.within)
+    out = {"model": lk.model.name, "charges": lk.model.charges_dict(), "terms": list(lk.terms),
+           "data": lk.data.name, "fixed_mass_gev": mass, "sm_delta_chi2": lk.sm_delta_chi2(),
+           "minima": [m.to_dict() for m in minima]}
+    if args.minos:
+        out["minos_68"] = minos_intervals(lk, minima[0])
+    if args.json:
+        print_json(out)
+        return 0
+    print(f"model {lk.model.name} {lk.model.label()} | terms {','.join(lk.terms)} | data {lk.data.name} | "
+          + (f"m_X = {mass:g} GeV" if mass else "m_X free"))
+    print(f"SM Δχ² = {out['sm_delta_chi2']:.3f}")
+    for i, m in enumerate(minima):
+        flag = "valid" if m.is_valid else "NOT VALID"
+        lim = f" at limit: {','.join(m.at_limit)}" if m.at_limit else ""
+        print(f"[{i}] Δχ² = {m.delta_chi2:.3f}  g_X = {m.g_x:.4g}  eps e/g_X = {m.eps_ratio:+.3f}  "
+              f"m_X = {m.m_x:.4g} GeV  ({flag}{lim})")
+        print("     " + "  ".join(f"{k}={v:.3f}" for k, v in m.terms.items()))
+    if args.minos:
+        for k, v in out["minos_68"].items():
+            print(f"MINOS 68% {k}: [{v['lower']}, {v['upper']}] valid={v['is_valid']}")
+    return 0
+
+
+# --- limits ----------------------------------------------------------------------------------------
+def _register_limits(sub) -> None:
+    p = sub.add_parser("limits", parents=[json_parent()], help="g_X upper limits vs m_X from resonance searches (recast)",
+                       description="Recast published resonance-search limits to a U(1)_X model.")
+    add_limit_arguments(p)
+    p.set_defaults(func=_limits)
+
+
+def add_limit_arguments(p) -> None:
+    """Options shared with ``bayes-u1x plot limits``."""
+    p.add_argument("--model", required=True, help="model name or charges 'cB,ce,cmu,ctau'")
+    p.add_argument("--eps-ratio", type=float, default=0.0, metavar="R",
+                   help="kinetic mixing eps e/g_X (Table 1 column; default 0)")
+    p.add_argument("--search", default="default", metavar="NAME",
+                   help="search key(s) of searches.toml, comma separated; 'default' (non-superseded "
+                        "searches with data), 'all' (every registered search), or 'paper' (NA64 2019 + BaBar 2014)")
+    p.add_argument("--invisible", choices=("physical", "darkcast"), default="physical",
+                   help="target BR(invisible): physical (default) or 0.99 as in DarkCast")
+    p.add_argument("--br-dark", type=float, default=0.0, metavar="B",
+                   help="dark-sector branching fraction of X (default 0)")
+    p.add_argument("--grid", type=int, default=None, metavar="N",
+                   help="evaluate on N log-spaced masses in [--mass-min, --mass-max] instead of each "
+                        "search's digitised masses")
+    p.add_argument("--mass-min", type=float, default=1e-3, help="lowest mass [GeV] (default 0.001)")
+    p.add_argument("--mass-max", type=float, default=10.0, help="highest mass [GeV] (default 10)")
+
+
+def compute_limits(args) -> list[dict]:
+    from ..physics.resonances import limit_curves
+
+    if not (0 < args.mass_min < args.mass_max):
+        raise ParameterError("need 0 < --mass-min < --mass-max")
+    masses = None
+    if args.grid is not None:
+        if args.grid < 2:
+            raise ParameterError("--grid needs at least 2 points")
+        masses = np.geomspace(args.mass_min, args.mass_max, args.grid)
+    curves = limit_curves(args.model, args.eps_ratio, searches=args.search, masses=masses,
+                          invisible=args.invisible, br_dark=args.br_dark)
+    if masses is None:
+        for c in curves:
+            sel = (c["mass_gev"] >= args.mass_min) & (c["mass_gev"] <= args.mass_max)
+            c["mass_gev"], c["g_limit"] = c["mass_gev"][sel], c["g_limit"][sel]
+    return curves
+
+
+def _limits(args) -> int:
+    curves = compute_limits(args)
+    if args.json:
+        print_json(curves)
+        return 0
+    print(f"g_X upper limits for model {args.model!r}, eps e/g_X = {args.eps_ratio:g} "
+          f"(BR(invisible): {args.invisible})")
+    print(f"{'search':28s} {'signature':16s} {'CL':>4s}  {'m range with reach [GeV]':>26s}  "
+          f"{'strongest g_X':>13s} {'at m [GeV]':>10s}")
+    for c in curves:
+        if not c["available"]:
+            print(f"{c['search']:28s} {c['signature']:16s} {c['cl']:4.2f}  unavailable (registered without data)")
+            continue
+        g, m = c["g_limit"], c["mass_gev"]
+        ok = np.isfinite(g)
+        if not np.any(ok):
+            print(f"{c['search']:28s} {c['signature']:16s} {c['cl']:4.2f}  no reach for this model in the mass window")
+            continue
+        i = np.nanargmin(g)
+        rng = f"{m[ok].min():.4g} - {m[ok].max():.4g}"
+        print(f"{c['search']:28s} {c['signature']:16s} {c['cl']:4.2f}  {rng:>26s}  {g[i]:13.3e} {m[i]:10.4g}")
+    return 0

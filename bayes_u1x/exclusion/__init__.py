@@ -1,0 +1,13 @@
+"""Where each measurement excludes a model: exclusion planes in (m_X, g_X) and the Δa_μ band.
+
+:func:`exclusion_plane` evaluates every constraint of the likelihood registry on a (g_X, m_X) grid at
+fixed εe/g_X (the planes of Figs. 3, 5, 6 of arXiv:2203.13731); :func:`band_exclusion` gives, per
+constraint, the masses where it removes the whole (or part of the) Δa_μ 2σ band.
+"""
+from .planes import (DEFAULT_TERM_OPTIONS, EXCLUSION_DELTA_CHI2, amu_band, band_exclusion, default_g_grid,
+                     default_m_grid, default_terms, evaluate_constraints, exclusion_plane, mass_intervals,
+                     union_mask)
+
+__all__ = ["DEFAULT_TERM_OPTIONS", "EXCLUSION_DELTA_CHI2", "amu_band", "band_exclusion", "default_g_grid",
+           "default_m_grid", "default_terms", "evaluate_constraints", "exclusion_plane", "mass_intervals",
+           "union_mask"]

@@ -1,1 +1,0 @@
-"""Reproductions of the reference paper's tables and figures through the public API."""
