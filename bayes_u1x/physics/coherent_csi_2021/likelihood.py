@@ -4,15 +4,15 @@ Region 0 ≤ PE < 60, 0 ≤ t < 6 µs in the collaboration's 9 × 11 bins (``det
 Expected counts in bin i, with θ = (α, z_eff, z_qf0, z_qf1, β_BRN, β_NIN, β_SS):
 
     μ_i = (1 + α) s_i(z) + Σ_b (1 + β_b) B_b,i,
-    s_i(z) = s⁰_i exp(Σ_k φ_ki(z_k)),   φ = a z + b z² (|z| ≤ 1), linear beyond,
+    s_i(z) = s⁰_i exp(Σ_k φ_ki(z_k)),   φ = a z + b (√(1 + 3z²) − 1),
     a = ½ ln(s⁺/s⁻),  b = ½ ln(s⁺ s⁻/s⁰²),
     χ² = 2 Σ_i [μ_i − n_i + n_i ln(n_i/μ_i)] + P(α; σ_α) + Σ_k z_k² + Σ_b P(β_b; σ_b),
     P(x; σ) = 2[x − ln(1+x)]/σ² ("asymmetric", default) or (x/σ)² ("gaussian").
 
 s⁰, s^± are the CEvNS grids of the nominal response and of the released ±1σ efficiency and
-quenching variants; the interpolation is exact at z = 0, ±1, keeps every s_i > 0 and continues
-beyond ±1σ as an exponential (a quadratic continuation goes negative for strongly excluded points,
-where the fit then drives z to ±10σ and more).  Backgrounds: BRN and NIN from
+quenching variants; the interpolation is exact at z = 0, ±1, smooth, keeps every s_i > 0 and
+continues beyond ±1σ as an exponential in |z| (a quadratic in s goes negative for strongly excluded
+points, where the fit then drives z to ±10σ and more).  Backgrounds: BRN and NIN from
 their released PE and time shapes (× ε_T) normalised to 18.4 ± 4.6 and 5.6 ± 2.0 events; steady
 state = the anti-coincidence PE spectrum × (flat rate × ε_T), normalised to the AC count N_AC, prior
 width 1/√N_AC (the Poisson error of that measurement) unless overridden.  σ_α combines the flux
@@ -87,7 +87,7 @@ def signal_grid(counts_prompt, counts_delayed, tpl: Templates) -> np.ndarray:
 def split_variants(S):
     """(N, 7, bins) variant grids -> s⁰ (N, bins) and the log-ratio coefficients a, b (N, 3, bins).
 
-    Per bin and component k: ln(s^±/s⁰) = ±a + b, i.e. a = ½ ln(s⁺/s⁻), b = ½ ln(s⁺s⁻/s⁰²);
+    Per bin and component k: ln(s^±/s⁰) = ±a + b (= φ(±1)), i.e. a = ½ ln(s⁺/s⁻), b = ½ ln(s⁺s⁻/s⁰²);
     bins where some variant is not positive get a = b = 0 (no systematic effect).
     """
     S = np.asarray(S, dtype=float)
@@ -100,21 +100,25 @@ def split_variants(S):
     return s0, 0.5 * (lp - lm), 0.5 * (lp + lm)
 
 
-def log_response(z, a, b, derivatives=False):
-    """Σ_k φ_k(z_k) with φ = a z + b z² for |z| ≤ 1, continued linearly (value and slope) beyond.
+def _h(z):
+    """h(z) = √(1 + 3z²) − 1: smooth, even, h(0) = 0, h(±1) = 1, ~ √3|z| for large |z|."""
+    r = np.sqrt(1.0 + 3.0 * z * z)
+    return r - 1.0, 3.0 * z / r, 3.0 / (r * r * r)
 
-    z (k, 3), a and b (k, 3, bins).  Beyond ±1, φ = a z + b (2 z_c z − z_c²) with z_c = clip(z, ±1),
-    so φ = a z + b c is a contraction over k.  With ``derivatives`` also returns φ' = a + 2 b z_c
-    and φ'' = 2 b [|z| ≤ 1], each (k, 3, bins).
+
+def log_response(z, a, b, derivatives=False):
+    """Σ_k φ_k(z_k) with φ = a z + b h(z); exact at z = 0, ±1 (the released variants).
+
+    z (k, 3), a and b (k, 3, bins).  h grows linearly at large |z| (a z² there would let
+    exp(φ) vanish or explode); unlike a quadratic continued linearly beyond ±1 it has no kink in
+    the curvature, which gave some points two nearby χ² minima.  With ``derivatives`` also returns
+    φ' = a + b h' and φ'' = b h'', each (k, 3, bins).
     """
-    zc = np.clip(z, -1.0, 1.0)
-    c = 2.0 * zc * z - zc * zc
-    phi = np.matmul(z[:, None, :], a)[:, 0] + np.matmul(c[:, None, :], b)[:, 0]
+    h, h1, h2 = _h(z)
+    phi = np.matmul(z[:, None, :], a)[:, 0] + np.matmul(h[:, None, :], b)[:, 0]
     if not derivatives:
         return phi
-    slope = a + 2.0 * b * zc[:, :, None]
-    curv = 2.0 * b * (np.abs(z) <= 1.0)[:, :, None]
-    return phi, slope, curv
+    return phi, a + b * h1[:, :, None], b * h2[:, :, None]
 
 
 def signal_at(s0, a, b, z):
@@ -254,13 +258,15 @@ def _initial(S0tot, tpl, free_signal, signal_sigma):
 
 def profile(S, tpl: Templates, free_signal: bool = False, signal_sigma: float | None = None,
             systematics: bool = True, fit_signal: bool = True, pulls: str = "asymmetric",
-            tol: float = 1e-10, max_iter: int = 100):
+            start=None, tol: float = 1e-10, max_iter: int = 100):
     """Minimise χ² over θ for every row of S (N, 7 variants, bins). Returns (χ²_min (N,), θ (N, 7)).
 
     ``free_signal`` drops the α prior (free normalisation); ``fit_signal=False`` holds α = 0;
     ``systematics=False`` holds the efficiency/quenching pulls z at 0 (nominal response).
     ``pulls``: prior form of the normalisations α, β ("asymmetric": 2[x − ln(1+x)]/σ², the 2017
     term's default, which keeps every normalisation positive | "gaussian": (x/σ)²); z is Gaussian.
+    ``start``: (7,) starting θ for every row (e.g. the SM optimum, which saves iterations for the
+    many near-SM points of a scan); by default α starts from the total-count solution, the rest at 0.
     """
     if pulls not in PULLS:
         raise ValueError(pulls)
@@ -277,7 +283,9 @@ def profile(S, tpl: Templates, free_signal: bool = False, signal_sigma: float | 
         s0, a, b = split_variants(S[lo:lo + CHUNK])
         prob = _Problem(s0, a, b, tpl, piv, active, pulls)
         x0 = np.zeros((s0.shape[0], 7))
-        if fit_signal:
+        if start is not None:
+            x0[:] = np.where(active, np.asarray(start, dtype=float), 0.0)
+        elif fit_signal:
             x0[:, 0] = _initial(s0.sum(axis=1), tpl, free_signal, sigma_a)
         val[lo:lo + CHUNK], th[lo:lo + CHUNK] = _newton(prob, x0, tol, max_iter)
     return val, th
