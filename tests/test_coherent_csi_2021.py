@@ -71,6 +71,27 @@ def test_quadrature_converged():
     assert a == pytest.approx(b, rel=1e-6)
 
 
+def test_response_table_is_cached_and_equals_a_fresh_build(tmp_path, monkeypatch):
+    from bayes_u1x.constants import SW2_LOW
+    from bayes_u1x.physics.coherent_csi_2021 import tables as Tb
+
+    monkeypatch.setenv("BAYES_U1X_CACHE", str(tmp_path))
+    built = Tb.response_table.__wrapped__(SW2_LOW, True)          # bypass the in-process lru_cache
+    assert len(list(tmp_path.glob("coherent_csi2021_response-*.npz"))) == 1
+    loaded = Tb.response_table.__wrapped__(SW2_LOW, True)
+    fresh = Tb.response_table.__wrapped__(SW2_LOW, False)
+    m = np.array([1e-3, 0.2, 3.0])
+    for t in (loaded, fresh):
+        assert np.array_equal(t.A, built.A)
+        assert np.array_equal(t.spline(np.log(m)), built.spline(np.log(m)))
+    # the spline reproduces the direct moments between grid points (1e-7: cubic in ln m, 40/decade)
+    q = R.build_quadrature(Tb.N_NODES)
+    mm = np.array([0.0123, 0.4567])
+    B, Cm = built.moments(mm)
+    assert B == pytest.approx(R.propagator_moments(q, mm, 1), rel=1e-7)
+    assert Cm == pytest.approx(R.propagator_moments(q, mm, 2), rel=1e-7)
+
+
 def test_sm_flux_averaged_cross_section_vs_paper():
     # 2110.07730: SM (189 ± 6)e-40 cm^2. Ours uses the Klein-Nystrand form factor and tree-level Q_W
     # (the 2017 term's choices), so only agreement within twice the quoted theory error is expected

@@ -30,8 +30,9 @@ from scipy.special import gammainc, gammaincc
 from ...coherent.inputs import isotopes
 from ...coherent.response import (N_AVOGADRO, form_factor_kn, prompt_energy, spectral_kernel,
                                   t_max, weak_charge_sm)
-from ...constants import G_F, GEV2_TO_CM2, KEV, M_MU, MEV, M_U_ATOMIC, SW2_LOW
-from .inputs import VARIANTS, binning, check_variant, efficiency_coefficients, facts, quenching_coefficients
+from ...constants import G_F, GEV2_TO_CM2, M_MU, MEV, M_U_ATOMIC, SW2_LOW
+from .inputs import (VARIANTS, binning, check_variant, efficiency_coefficients, facts,
+                     quenching_coefficients)
 
 #: neutrino species: (name, X-charge key in Couplings.q_nu, timing class) — same order as the 2017 term
 FLAVOURS = (("nu_mu", "mu", "prompt"), ("nu_e", "e", "delayed"), ("nubar_mu", "mu", "delayed"))
