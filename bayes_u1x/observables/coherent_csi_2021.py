@@ -45,8 +45,8 @@ import math
 import numpy as np
 
 from ..constants import G_F, SW2_LOW
-from ..errors import BayesU1XError
-from ..coherent.inputs import isotopes
+from ..errors import LikelihoodError
+from ..physics.coherent_csi_2017.inputs import isotopes
 from ..physics.coherent_csi_2021 import likelihood as _lik
 from ..physics.coherent_csi_2021 import response as _resp
 from ..physics.coherent_csi_2021.tables import response_table
@@ -62,32 +62,30 @@ _DEFAULTS = {"systematics": "profiled", "pulls": "asymmetric", "ss_prior": "ac-p
 _SYSTEMATICS = ("profiled", "nominal")
 
 
-class CoherentCsI2021Error(BayesU1XError):
-    """Bad option or input for the COHERENT CsI 2021 term."""
 
 
 def _options(options: dict) -> dict:
     unknown = set(options) - set(_DEFAULTS)
     if unknown:
-        raise CoherentCsI2021Error(f"COHERENT CsI 2021 option(s) {sorted(unknown)} unknown; "
+        raise LikelihoodError(f"COHERENT CsI 2021 option(s) {sorted(unknown)} unknown; "
                                    f"known: {sorted(_DEFAULTS)}")
     o = {**_DEFAULTS, **options}
     if o["systematics"] not in _SYSTEMATICS:
-        raise CoherentCsI2021Error(f"COHERENT CsI 2021 option systematics={o['systematics']!r} unknown; "
+        raise LikelihoodError(f"COHERENT CsI 2021 option systematics={o['systematics']!r} unknown; "
                                    f"use one of {_SYSTEMATICS}")
     if o["pulls"] not in _lik.PULLS:
-        raise CoherentCsI2021Error(f"COHERENT CsI 2021 option pulls={o['pulls']!r} unknown; "
+        raise LikelihoodError(f"COHERENT CsI 2021 option pulls={o['pulls']!r} unknown; "
                                    f"use one of {_lik.PULLS}")
     if o["ss_prior"] not in _lik.SS_PRIORS:
-        raise CoherentCsI2021Error(f"COHERENT CsI 2021 option ss_prior={o['ss_prior']!r} unknown; "
+        raise LikelihoodError(f"COHERENT CsI 2021 option ss_prior={o['ss_prior']!r} unknown; "
                                    f"use one of {_lik.SS_PRIORS}")
     if o["signal_sigma"] is not None:
         s = o["signal_sigma"]
         if not (isinstance(s, (int, float)) and math.isfinite(s) and s > 0):
-            raise CoherentCsI2021Error(f"COHERENT CsI 2021 option signal_sigma={s!r} must be a "
+            raise LikelihoodError(f"COHERENT CsI 2021 option signal_sigma={s!r} must be a "
                                        "positive finite number (fractional width of the α prior)")
     if not (isinstance(o["sw2"], (int, float)) and 0.0 < o["sw2"] < 1.0):
-        raise CoherentCsI2021Error(f"COHERENT CsI 2021 option sw2={o['sw2']!r} must lie in (0, 1)")
+        raise LikelihoodError(f"COHERENT CsI 2021 option sw2={o['sw2']!r} must lie in (0, 1)")
     return o
 
 
@@ -186,7 +184,7 @@ def _points(cp):
     x = strengths(cp).reshape(-1, 3, 2)
     m = np.broadcast_to(np.asarray(cp.m, dtype=float), shape).ravel()
     if not np.all(np.isfinite(x)):
-        raise CoherentCsI2021Error("COHERENT CsI 2021: couplings give non-finite X strengths")
+        raise LikelihoodError("COHERENT CsI 2021: couplings give non-finite X strengths")
     return shape, x, m
 
 
@@ -195,7 +193,7 @@ def delta_chi2(cp, data=None, **options):
 
     ``data`` (a MeasurementSet) is accepted for the term contract; the data are the package's copy
     of the 2021 release.  Options: see the module docstring; unknown or bad ones raise
-    :class:`CoherentCsI2021Error`.
+    :class:`LikelihoodError`.
     """
     o = _options(options)
     shape, x, m = _points(cp)

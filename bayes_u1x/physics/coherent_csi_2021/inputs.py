@@ -14,7 +14,7 @@ from importlib import resources
 
 import numpy as np
 
-from ...errors import BayesU1XError
+from ...errors import DataError, LikelihoodError
 
 DATA_DIR = "coherent_csi_2021"
 
@@ -22,8 +22,6 @@ DATA_DIR = "coherent_csi_2021"
 VARIANTS = ("nominal", "eff+", "eff-", "qf0+", "qf0-", "qf1+", "qf1-")
 
 
-class CsI2021InputError(BayesU1XError):
-    """A COHERENT CsI 2021 input file is missing or does not have the documented layout."""
 
 
 def _path(name: str):
@@ -41,7 +39,7 @@ def _csv(name: str, ncol: int = 2) -> np.ndarray:
     with _path(name).open("r") as fh:
         arr = np.loadtxt(fh, delimiter=",", skiprows=1, ndmin=2)
     if arr.shape[1] != ncol:
-        raise CsI2021InputError(f"{name}: expected {ncol} columns, found {arr.shape[1]}")
+        raise DataError(f"{name}: expected {ncol} columns, found {arr.shape[1]}")
     return arr
 
 
@@ -68,7 +66,7 @@ def binning() -> Binning:
     b = facts()["binning"]
     pe, t = np.asarray(b["pe_edges"], float), np.asarray(b["t_edges_us"], float)
     if np.any(np.diff(pe) <= 0) or np.any(np.diff(t) <= 0):
-        raise CsI2021InputError("detector.toml [binning]: edges must increase")
+        raise DataError("detector.toml [binning]: edges must increase")
     return Binning(pe_edges=pe, t_edges=t)
 
 
@@ -93,7 +91,7 @@ class Events:
 def _events(name: str) -> Events:
     a = _csv(name)
     if np.any((a[:, 0] < 0) | (a[:, 0] >= 60) | (a[:, 1] < 0) | (a[:, 1] >= 6)):
-        raise CsI2021InputError(f"{name}: events outside the analysis region 0-60 PE x 0-6 us")
+        raise DataError(f"{name}: events outside the analysis region 0-60 PE x 0-6 us")
     return Events(pe=a[:, 0].copy(), t_us=a[:, 1].copy())
 
 
@@ -123,9 +121,9 @@ def _neutrons(kind: str) -> NeutronShape:
     pe = _csv(f"{kind}_pe_pdf.csv")
     t = _csv(f"{kind}_time_weights.csv")
     if not np.allclose(pe[:, 0], np.arange(60) + 0.5):
-        raise CsI2021InputError(f"{kind}_pe_pdf.csv: expected 1-PE bins centred at 0.5 ... 59.5")
+        raise DataError(f"{kind}_pe_pdf.csv: expected 1-PE bins centred at 0.5 ... 59.5")
     if not np.allclose(np.diff(t[:, 0]), 0.01, atol=1e-9):
-        raise CsI2021InputError(f"{kind}_time_weights.csv: expected 0.01-us bins")
+        raise DataError(f"{kind}_time_weights.csv: expected 0.01-us bins")
     return NeutronShape(pe_centers=pe[:, 0], pe_pdf=pe[:, 1], t_centers=t[:, 0], t_weights=t[:, 1])
 
 
@@ -156,5 +154,5 @@ def quenching_coefficients(variant: str = "nominal") -> tuple[float, ...]:
 
 def check_variant(variant: str) -> str:
     if variant not in VARIANTS:
-        raise CsI2021InputError(f"response variant {variant!r} unknown; use one of {VARIANTS}")
+        raise LikelihoodError(f"response variant {variant!r} unknown; use one of {VARIANTS}")
     return variant

@@ -27,8 +27,8 @@ from functools import lru_cache
 import numpy as np
 from scipy.special import gammainc, gammaincc
 
-from ...coherent.inputs import isotopes
-from ...coherent.response import (N_AVOGADRO, form_factor_kn, prompt_energy, spectral_kernel,
+from ..coherent_csi_2017.inputs import isotopes
+from ..coherent_csi_2017.response import (N_AVOGADRO, form_factor_kn, prompt_energy, spectral_kernel,
                                   t_max, weak_charge_sm)
 from ...constants import G_F, GEV2_TO_CM2, M_MU, MEV, M_U_ATOMIC, SW2_LOW
 from .inputs import (VARIANTS, binning, check_variant, efficiency_coefficients, facts,
