@@ -1,0 +1,1 @@
+"""COHERENT CENNS-10 liquid argon (Analysis A, 2020): inputs, rates, likelihood."""
