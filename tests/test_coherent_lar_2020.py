@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from bayes_u1x.couplings import effective_couplings
-from bayes_u1x.errors import BayesU1XError
+from bayes_u1x.errors import BayesU1XError, DataError
 from bayes_u1x.observables import coherent_lar_2020 as LAr
 from bayes_u1x.physics.coherent_lar_2020 import inputs as I
 from bayes_u1x.physics.coherent_lar_2020 import likelihood as L
@@ -54,7 +54,7 @@ def test_bad_data_layout_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(I, "_path", lambda name: bad)
     I.table.cache_clear()
     try:
-        with pytest.raises(I.LArDataError, match="960 rows"):
+        with pytest.raises(DataError, match="960 rows"):
             I.table("broken.txt")
     finally:
         I.table.cache_clear()

@@ -1,9 +1,7 @@
 """Execute notebooks/02_posterior_lmu_ltau.ipynb end to end (short run via BAYES_U1X_NB_SHORT)."""
-import os
 from pathlib import Path
 
 import nbformat
-import pytest
 from nbclient import NotebookClient
 
 NB = Path(__file__).resolve().parents[1] / "notebooks" / "02_posterior_lmu_ltau.ipynb"

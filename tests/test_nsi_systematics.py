@@ -3,8 +3,6 @@ import pytest
 
 from bayes_u1x.physics import nsi_refit as nsi_fit
 from bayes_u1x.inference.scans import profile_model
-from bayes_u1x.observables import nsi
-from bayes_u1x.paper import table2
 from bayes_u1x.physics import nsi_parameters
 from bayes_u1x.paper import nsi_systematics as ns
 

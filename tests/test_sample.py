@@ -1,7 +1,6 @@
 """emcee sampling: known-posterior recovery, seeded bit-identity, kill -9 / SIGTERM and resume,
 refused resumes, InferenceData layout, initialisation off the g_X -> 0 plateau, CLI."""
 import json
-import os
 import signal
 import subprocess
 import sys

@@ -1,6 +1,5 @@
 """Model-space scans: resumable after a kill, same table as an uninterrupted run."""
 import json
-import os
 import signal
 import subprocess
 import sys

@@ -13,6 +13,7 @@ term                    measurement (arXiv:2203.13731)
 ``nsi``                 NSI in neutrino oscillations (App. A)
 ``coherent``            COHERENT CsI[Na] 2017 CEvNS (Sec. 3.3, App. B)
 ``coherent_csi_2021``   COHERENT CsI[Na] full data set (arXiv:2110.07730)
+``coherent_lar_2020``   COHERENT CENNS-10 liquid argon, Analysis A (arXiv:2003.10630, 2006.12659)
 ``resonances``          dark-photon resonance searches recast to the model (Sec. 3.5, App. B)
 ``ccfr``                CCFR neutrino trident (Sec. 3.2)
 ``ew_t``                electroweak T parameter (Sec. 3.1)
@@ -25,8 +26,8 @@ term                    measurement (arXiv:2203.13731)
 from __future__ import annotations
 
 from ..errors import LikelihoodError
-from . import (ae, amu, apv, borexino, ccfr, charm2, coherent, coherent_csi_2021, ew_t, nsi, resonances,
-               texono)
+from . import (ae, amu, apv, borexino, ccfr, charm2, coherent, coherent_csi_2021, coherent_lar_2020, ew_t, nsi,
+               resonances, texono)
 from .base import Term, gaussian_delta_chi2, measurement
 
 #: options of the terms whose ``delta_chi2`` forwards ``**options`` to their physics functions
@@ -42,6 +43,8 @@ TERMS: dict[str, Term] = {t.name: t for t in (
     Term("coherent", coherent, "COHERENT", "COHERENT"),
     Term("coherent_csi_2021", coherent_csi_2021, "COHERENT CsI 2021", "COHERENT CsI 2021",
          valid_mass_range=coherent_csi_2021.VALID_MASS_RANGE),
+    Term("coherent_lar_2020", coherent_lar_2020, "COHERENT LAr", "COHERENT LAr",
+         valid_mass_range=coherent_lar_2020.VALID_MASS_RANGE),
     Term("resonances", resonances, "resonance searches", "resonance searches",
          valid_mass_range=resonances.VALID_MASS_RANGE),
     Term("ccfr", ccfr, "CCFR trident", "CCFR trident", valid_mass_range=ccfr.VALID_MASS_RANGE,

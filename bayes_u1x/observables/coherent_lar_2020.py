@@ -47,8 +47,8 @@ from functools import lru_cache
 import numpy as np
 
 from ..constants import G_F, SW2_LOW
-from ..errors import BayesU1XError
-from ..coherent.response import FLAVOURS
+from ..errors import LikelihoodError
+from ..physics.coherent_csi_2017.response import FLAVOURS
 from ..physics.coherent_lar_2020 import likelihood as _lik
 from ..physics.coherent_lar_2020 import response as _resp
 from ..physics.coherent_lar_2020 import solver as _solver
@@ -66,22 +66,20 @@ _CHUNK = 2048
 N_BINS = int(np.prod(SHAPE))          # 960
 
 
-class CoherentLArError(BayesU1XError):
-    """Bad option or input for the COHERENT-LAr term."""
 
 
 def _options(options) -> dict:
     opts = {"shapes": "all", "pulls": "gaussian", "efficiency_at": "reco", "sw2": SW2_LOW}
     for key, val in options.items():
         if key not in opts:
-            raise CoherentLArError(f"COHERENT-LAr option {key!r} unknown; options are {tuple(opts)}")
+            raise LikelihoodError(f"COHERENT-LAr option {key!r} unknown; options are {tuple(opts)}")
         opts[key] = val
     for key, allowed in OPTIONS.items():
         if opts[key] not in allowed:
-            raise CoherentLArError(f"COHERENT-LAr option {key}={opts[key]!r} unknown; use one of {allowed}")
+            raise LikelihoodError(f"COHERENT-LAr option {key}={opts[key]!r} unknown; use one of {allowed}")
     sw2 = opts["sw2"]
     if not (isinstance(sw2, (int, float)) and 0.0 < float(sw2) < 1.0):
-        raise CoherentLArError(f"COHERENT-LAr option sw2={sw2!r} must be a number in (0, 1)")
+        raise LikelihoodError(f"COHERENT-LAr option sw2={sw2!r} must be a number in (0, 1)")
     opts["sw2"] = float(sw2)
     return opts
 
@@ -92,7 +90,7 @@ def nuclear_charges(cp) -> np.ndarray:
     try:
         qp, qn = np.asarray(cp.qV["p"], dtype=float), np.asarray(cp.qV["n"], dtype=float)
     except (AttributeError, KeyError, TypeError) as exc:
-        raise CoherentLArError("COHERENT-LAr needs Couplings with nucleon charges cp.qV['p'], "
+        raise LikelihoodError("COHERENT-LAr needs Couplings with nucleon charges cp.qV['p'], "
                                "cp.qV['n']") from exc
     return np.stack([iso.Z * qp + iso.N * qn for iso in isotopes()], axis=-1)
 
@@ -103,7 +101,7 @@ def strengths(cp) -> np.ndarray:
     try:
         qnu = np.stack([np.broadcast_to(cp.q_nu[k], g2.shape) for k in _FLAVOUR_CHARGE], axis=-1)
     except (AttributeError, KeyError, TypeError) as exc:
-        raise CoherentLArError("COHERENT-LAr needs Couplings with neutrino charges cp.q_nu['e'], "
+        raise LikelihoodError("COHERENT-LAr needs Couplings with neutrino charges cp.q_nu['e'], "
                                "cp.q_nu['mu']") from exc
     nuc = np.broadcast_to(nuclear_charges(cp), g2.shape + (len(isotopes()),))
     return (math.sqrt(2.0) / G_F) * (g2[..., None] * qnu)[..., :, None] * nuc[..., None, :]

@@ -17,7 +17,7 @@ from importlib import resources
 import numpy as np
 
 from ...constants import M_U_ATOMIC
-from ...errors import BayesU1XError
+from ...errors import DataError, LikelihoodError
 
 DATA_DIR = "coherent_lar_2020"
 SHAPE = (12, 8, 10)                 #: (energy, F90, time) bins of every table
@@ -41,8 +41,6 @@ VARIANT_FILES = {
 DATA_FILE = "datanobkgsub.txt"
 
 
-class LArDataError(BayesU1XError):
-    """A packaged COHERENT-LAr input file is missing or not laid out as the release documents."""
 
 
 def _path(name: str):
@@ -70,14 +68,14 @@ def table(name: str) -> np.ndarray:
         with _path(name).open("r") as fh:
             raw = np.loadtxt(fh)
     except FileNotFoundError as exc:
-        raise LArDataError(f"COHERENT-LAr data file {name!r} is not in bayes_u1x/data/{DATA_DIR}") from exc
+        raise DataError(f"COHERENT-LAr data file {name!r} is not in bayes_u1x/data/{DATA_DIR}") from exc
     if raw.shape != (int(np.prod(SHAPE)), 4):
-        raise LArDataError(f"{name}: expected 960 rows of 4 columns, got shape {raw.shape}")
+        raise DataError(f"{name}: expected 960 rows of 4 columns, got shape {raw.shape}")
     e, f, t = edges()
     centres = [0.5 * (x[1:] + x[:-1]) for x in (e, f, t)]
     grid = np.stack(np.meshgrid(*centres, indexing="ij"), axis=-1).reshape(-1, 3)
     if not np.allclose(raw[:, :3], grid, atol=1e-6):
-        raise LArDataError(f"{name}: bin centres do not follow the (keVee, F90, time) layout")
+        raise DataError(f"{name}: bin centres do not follow the (keVee, F90, time) layout")
     out = raw[:, 3].reshape(SHAPE)
     out.setflags(write=False)
     return out
@@ -91,7 +89,7 @@ def observed() -> np.ndarray:
 def pdf(component: str) -> np.ndarray:
     """(12, 8, 10) nominal PDF of ``component`` in events per 6.12 GWh (the release's prediction)."""
     if component not in PDF_FILES:
-        raise LArDataError(f"unknown COHERENT-LAr component {component!r}; use one of {tuple(PDF_FILES)}")
+        raise LikelihoodError(f"unknown COHERENT-LAr component {component!r}; use one of {tuple(PDF_FILES)}")
     return table(PDF_FILES[component])
 
 
@@ -106,7 +104,7 @@ def efficiency_table() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     with _path(detector()["response"]["efficiency_file"]).open("r") as fh:
         raw = np.loadtxt(fh)
     if raw.ndim != 2 or raw.shape[1] != 3 or np.any(np.diff(raw[:, 0]) <= 0):
-        raise LArDataError("CENNS10AnlAEfficiency.txt: expected increasing keVee in 3 columns")
+        raise DataError("CENNS10AnlAEfficiency.txt: expected increasing keVee in 3 columns")
     return raw[:, 0].copy(), raw[:, 1].copy(), raw[:, 2].copy()
 
 

@@ -46,7 +46,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ...errors import BayesU1XError
+from ...errors import LikelihoodError
 from .inputs import VARIANT_FILES, detector, observed, pdf, variant
 
 NORMS = ("cevns", "prompt_brn", "delayed_brn", "steady_state")
@@ -55,8 +55,6 @@ SHAPE_OPTIONS = ("all", "none")
 PULLS = ("gaussian", "asymmetric")
 
 
-class LArFitError(BayesU1XError):
-    """Bad option for the COHERENT-LAr likelihood."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +103,7 @@ def _nlogn(n):
 @lru_cache(maxsize=None)
 def templates(shapes: str = "all") -> Templates:
     if shapes not in SHAPE_OPTIONS:
-        raise LArFitError(f"COHERENT-LAr option shapes={shapes!r} unknown; use one of {SHAPE_OPTIONS}")
+        raise LikelihoodError(f"COHERENT-LAr option shapes={shapes!r} unknown; use one of {SHAPE_OPTIONS}")
     use = SHAPES if shapes == "all" else ()
     mor = {k: _morph(k) for k in use}
     names = tuple(k for k in use if mor[k][0] == "cevns") + tuple(k for k in use if mor[k][0] != "cevns")

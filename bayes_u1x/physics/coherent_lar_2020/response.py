@@ -29,11 +29,18 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import log_ndtr, ndtr
 
-from ...coherent.inputs import detector as _csi_detector
-from ...coherent.response import (FLAVOURS, N_AVOGADRO, form_factor_kn, prompt_energy,
-                                  spectral_kernel, t_max)
 from ...constants import G_F, GEV2_TO_CM2, KEV, M_MU, SW2_LOW
-from .inputs import LArDataError, detector, edges, efficiency, isotopes
+from ...errors import DataError, LikelihoodError
+from ..coherent_csi_2017.inputs import detector as _csi_detector
+from ..coherent_csi_2017.response import (
+    FLAVOURS,
+    N_AVOGADRO,
+    form_factor_kn,
+    prompt_energy,
+    spectral_kernel,
+    t_max,
+)
+from .inputs import detector, edges, efficiency, isotopes
 
 EFFICIENCY_AT = ("reco", "true")
 N_FINE_PER_KEVEE = 10          # reconstructed-energy cells per keVee for the smearing integral
@@ -44,7 +51,7 @@ def _check_form_factor():
     mine, csi = detector()["form_factor"], _csi_detector()["form_factor"]
     for key in ("kn_r0_fm", "kn_range_a_fm"):
         if mine[key] != csi[key]:
-            raise LArDataError(f"Klein-Nystrand {key}: LAr inputs {mine[key]} but the shared form "
+            raise DataError(f"Klein-Nystrand {key}: LAr inputs {mine[key]} but the shared form "
                                f"factor uses {csi[key]}")
 
 
@@ -78,7 +85,7 @@ def quenched_kevee(T):
 def energy_matrix(T, efficiency_at: str = "reco") -> np.ndarray:
     """(12, nodes): probability × acceptance that a recoil T [GeV] is reconstructed in energy bin j."""
     if efficiency_at not in EFFICIENCY_AT:
-        raise LArDataError(f"efficiency_at={efficiency_at!r} unknown; use one of {EFFICIENCY_AT}")
+        raise LikelihoodError(f"efficiency_at={efficiency_at!r} unknown; use one of {EFFICIENCY_AT}")
     e_edges = edges()[0]
     mean = quenched_kevee(T)
     sig = np.maximum(detector()["response"]["resolution_a_sqrt_kevee"] * np.sqrt(mean), 1e-9)

@@ -23,7 +23,16 @@ from functools import lru_cache
 
 import numpy as np
 
-from .likelihood import PULLS, LArFitError, chi2_at, coefficients, n_params, poisson, prior, templates
+from ...errors import LikelihoodError
+from .likelihood import (
+    PULLS,
+    chi2_at,
+    coefficients,
+    n_params,
+    poisson,
+    prior,
+    templates,
+)
 
 CHUNK = 128
 _STALL = 1e-7        # a decrement below this that no longer decreases is at the rounding floor
@@ -40,18 +49,18 @@ def profile(R, shapes: str = "all", free_signal: bool = False, start=None, tol: 
     start value (profile scans).
     """
     if pulls not in PULLS:
-        raise LArFitError(f"COHERENT-LAr option pulls={pulls!r} unknown; use one of {PULLS}")
+        raise LikelihoodError(f"COHERENT-LAr option pulls={pulls!r} unknown; use one of {PULLS}")
     tpl = templates(shapes)
     R = np.atleast_2d(np.asarray(R, dtype=float))
     if R.shape[1] != tpl.n.size:
-        raise LArFitError(f"re-weighting has {R.shape[1]} bins, the likelihood has {tpl.n.size}")
+        raise LikelihoodError(f"re-weighting has {R.shape[1]} bins, the likelihood has {tpl.n.size}")
     k = n_params(tpl)
     if start is None:
         p0 = np.concatenate([np.ones(4), np.zeros(k - 4)])
     else:
         p0 = np.asarray(start, dtype=float)
         if p0.shape[-1] != k:
-            raise LArFitError(f"start has {p0.shape[-1]} parameters, shapes={shapes!r} needs {k}")
+            raise LikelihoodError(f"start has {p0.shape[-1]} parameters, shapes={shapes!r} needs {k}")
     cfg = (tpl, free_signal, pulls, fix_signal)
     val, par = np.empty(R.shape[0]), np.empty((R.shape[0], k))
     for lo in range(0, R.shape[0], CHUNK):

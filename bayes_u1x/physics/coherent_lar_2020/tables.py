@@ -27,9 +27,16 @@ from scipy.interpolate import CubicSpline
 
 from ...cache import cached_arrays
 from ...constants import SW2_LOW
-from .inputs import SHAPE, LArDataError, detector, pdf
-from .response import (EFFICIENCY_AT, build_quadrature, counts_np, counts_sm,
-                       flavour_time_fractions, propagator_moments)
+from ...errors import DataError, LikelihoodError
+from .inputs import SHAPE, detector, pdf
+from .response import (
+    EFFICIENCY_AT,
+    build_quadrature,
+    counts_np,
+    counts_sm,
+    flavour_time_fractions,
+    propagator_moments,
+)
 
 TABLE_VERSION = "coherent-lar-2020/v1"
 LOG10_M_RANGE = (-4.0, 3.0)
@@ -97,7 +104,7 @@ def _build(efficiency_at, sw2):
     # has B̃ = C̃ = 0 at every mass: it is masked instead of taking its logarithm
     live = np.all(Bt > 0, axis=0) & np.all(Ct > 0, axis=0)
     if np.any(~live & (np.any(Bt != 0, axis=0) | np.any(Ct != 0, axis=0))):
-        raise LArDataError("COHERENT-LAr table: a propagator moment vanishes at some masses only")
+        raise DataError("COHERENT-LAr table: a propagator moment vanishes at some masses only")
     return {"log_m": np.log(m), "log_B": np.log(np.where(live, Bt, 1.0)),
             "log_C": np.log(np.where(live, Ct, 1.0)), "live": live.astype(float),
             "A": counts_sm(quad)[..., act], "qw_sm": quad.qw_sm}
@@ -107,7 +114,7 @@ def _build(efficiency_at, sw2):
 def response_table(efficiency_at: str = "reco", sw2: float = SW2_LOW,
                    use_cache: bool = True) -> ResponseTable:
     if efficiency_at not in EFFICIENCY_AT:
-        raise LArDataError(f"efficiency_at={efficiency_at!r} unknown; use one of {EFFICIENCY_AT}")
+        raise LikelihoodError(f"efficiency_at={efficiency_at!r} unknown; use one of {EFFICIENCY_AT}")
     arr = cached_arrays("coherent_lar_response", TABLE_VERSION, _inputs(efficiency_at, sw2),
                         lambda: _build(efficiency_at, sw2), use_cache=use_cache)
     nm = arr["log_m"].size
