@@ -46,7 +46,7 @@ from .registry_2023 import Limit2023, Limit2023Error, get_limit_2023, resolve_li
 INVISIBLE_CONVENTIONS = ("physical", "darkcast")
 REFERENCE_BR_INVISIBLE = 0.99
 NODES_PER_DECADE = 2000
-R_GRID_NODES = 4001
+R_GRID_NODES = 20001
 _THRESHOLDS = (2 * M_E, 2 * M_MU, 2 * M_PI_CHARGED)
 #: geometric nodes per decade of (m - T)/T in [1e-8, 0.1] above each threshold T (BR, width ~ beta)
 THRESHOLD_NODES_PER_DECADE = 50
@@ -160,7 +160,9 @@ def reference_table(key: str) -> dict:
     """Tabulated mass-only side of one limit (read-only arrays; built once per process)."""
     lim = get_limit_2023(key)
     if lim.format == "r_values":
-        nodes = np.linspace(*lim.mass_span, R_GRID_NODES)
+        lo, hi = lim.mass_span  # linear nodes, plus geometric ones above 2 m_mu (BR ~ beta there)
+        thr = 2 * M_MU * (1 + np.logspace(-8, 0, 8 * THRESHOLD_NODES_PER_DECADE + 1))
+        nodes = np.unique(np.concatenate([np.linspace(lo, hi, R_GRID_NODES), thr[(thr > lo) & (thr < hi)]]))
         ref = reference_quantities(lim, nodes)
         tab = {"nodes": nodes, "log_width1": np.log(ref["width1"]), "log_br": np.log(ref["br"])}
     else:

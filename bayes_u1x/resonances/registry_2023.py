@@ -61,6 +61,10 @@ def _interp_loglinear(mass, logv, m):
     return np.where(inside, logv[ic] + t * (logv[ic + 1] - logv[ic]), np.nan)
 
 
+#: |log eps - grid edge| below which a coupling is taken to lie on the r-grid's edge
+EDGE_TOLERANCE = 1e-6
+
+
 @dataclass(frozen=True)
 class RGrid:
     """LHCb displaced r-value grid: r[i, j] at (mass[i], eps[j]); r < 1 excluded (stored convention)."""
@@ -70,9 +74,13 @@ class RGrid:
     log_r: np.ndarray
 
     def log_r_at(self, m, log_eps) -> np.ndarray:
-        """Bilinear interpolation of log r in (m, log eps); NaN outside the grid."""
+        """Bilinear interpolation of log r in (m, log eps); NaN outside the grid. Couplings within
+        EDGE_TOLERANCE of the first / last grid coupling (in log eps) count as on the edge, so that
+        the ~1e-7 rounding of a tabulated width cannot push a grid point just outside."""
         m, log_eps = np.broadcast_arrays(np.asarray(m, dtype=float), np.asarray(log_eps, dtype=float))
         M, E = self.mass, self.log_eps
+        log_eps = np.where(np.abs(log_eps - E[0]) < EDGE_TOLERANCE, E[0],
+                           np.where(np.abs(log_eps - E[-1]) < EDGE_TOLERANCE, E[-1], log_eps))
         i = np.clip(np.searchsorted(M, m, side="right") - 1, 0, M.size - 2)
         j = np.clip(np.searchsorted(E, log_eps, side="right") - 1, 0, E.size - 2)
         inside = (m >= M[0]) & (m <= M[-1]) & (log_eps >= E[0]) & (log_eps <= E[-1])
