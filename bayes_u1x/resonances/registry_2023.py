@@ -112,6 +112,7 @@ class Limit2023:
     in_default: bool
     recastable: bool = True
     superseded_by: str | None = None
+    beam_energy_gev: float | None = None
     flag: str = ""
     notes: str = ""
     mass: np.ndarray = field(default=None, repr=False, compare=False)
@@ -128,7 +129,7 @@ class Limit2023:
     def lratio(self) -> float:
         """L_decay / L_shield of a beam dump."""
         eff = self.efficiency
-        return eff["l_decay_m"] / eff["l_shield_m"]
+        return eff["l_decay"] / eff["l_shield"]
 
     @cached_property
     def cl_z(self) -> float:
@@ -220,7 +221,8 @@ def _build(key: str, d: dict) -> Limit2023:
     if d["reference_br"] not in REFERENCE_BR or any(c not in DECAYS for c in d["decay"]):
         raise Limit2023Error(f"limit {key}: unknown decay {d['decay']} or reference_br {d['reference_br']!r}")
     eff = dict(d["efficiency"])
-    if fmt == "two_sided" and not (eff.get("kind") == "beam_dump" and eff["l_decay_m"] > 0 and eff["l_shield_m"] > 0):
+    if fmt == "two_sided" and not (eff.get("kind") == "beam_dump" and eff.get("l_decay", 0) > 0
+                                   and eff.get("l_shield", 0) > 0):
         raise Limit2023Error(f"limit {key}: a two-sided limit needs a beam_dump efficiency with lengths > 0")
     mass = lo = up = grid = None
     if fmt == "r_values":
@@ -239,7 +241,8 @@ def _build(key: str, d: dict) -> Limit2023:
                      reference_br=d["reference_br"], efficiency=eff, cl=float(d["cl"]),
                      cl_checked=bool(d.get("cl_checked", False)), dataset=d["dataset"],
                      in_default=bool(d["in_default"]), recastable=bool(d.get("recastable", True)),
-                     superseded_by=d.get("superseded_by"), flag=d.get("flag", ""),
+                     superseded_by=d.get("superseded_by"), beam_energy_gev=d.get("beam_energy_gev"),
+                     flag=d.get("flag", ""),
                      notes=d.get("notes", ""), mass=mass, log_lower=lo, log_upper=up, grid=grid)
 
 
