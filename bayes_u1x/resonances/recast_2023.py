@@ -40,7 +40,7 @@ from ..constants import M_E, M_MU, M_PI_CHARGED
 from ..couplings import Couplings, effective_couplings
 from ..models import get_model
 from . import beam_dump, displaced
-from .production import breit_wigner, mixture_factor, production_factor
+from .production import breit_wigner, production_factor
 from .registry_2023 import Limit2023, Limit2023Error, get_limit_2023, resolve_limits_2023
 
 INVISIBLE_CONVENTIONS = ("physical", "darkcast")
@@ -80,6 +80,16 @@ def lhcb_fractions() -> dict:
         rows = [r for r in csv.reader(fh) if r]
     a = np.array(rows[1:], dtype=float)
     return {"mass": a[:, 0], **{name: a[:, j] for j, name in enumerate(rows[0]) if j > 0}}
+
+
+@lru_cache(maxsize=None)
+def _lhcb_mechanisms(lo: float, hi: float) -> tuple[str, ...]:
+    """LHCb mechanisms with a non-zero fraction somewhere in [lo, hi] (np.interp clamps outside)."""
+    fr = lhcb_fractions()
+    m = fr["mass"]
+    sel = (m >= lo) & (m <= hi)
+    sel |= np.isin(np.arange(m.size), [max(np.searchsorted(m, lo) - 1, 0), min(np.searchsorted(m, hi), m.size - 1)])
+    return tuple(k for k in fr if k != "mass" and np.any(fr[k][sel] != 0))
 
 
 def _charges(cp: Couplings) -> dict:
@@ -239,8 +249,14 @@ class _Target:
 
     def production(self, lim: Limit2023, idx):
         m = self.m[idx]
-        if lim.production == "lhcb_mixture":
-            return mixture_factor(lhcb_fractions(), {k: v[idx] for k, v in self.q.items()}, m)
+        if lim.production == "lhcb_mixture":  # = mixture_factor(lhcb_fractions(), q, m), memoised
+            fr = lhcb_fractions()
+            num, den = np.zeros(m.shape), np.zeros(m.shape)
+            for mech in _lhcb_mechanisms(*lim.mass_span):
+                f = np.interp(m, fr["mass"], fr[mech])
+                num = num + f * self.mechanism(mech)[idx]
+                den = den + f
+            return np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)
         num, den = np.zeros(m.shape), np.zeros(m.shape)
         for d in lim.production:
             if d["fraction"] == 0:
