@@ -15,6 +15,7 @@ term                    measurement (arXiv:2203.13731)
 ``coherent_csi_2021``   COHERENT CsI[Na] full data set (arXiv:2110.07730)
 ``coherent_lar_2020``   COHERENT CENNS-10 liquid argon, Analysis A (arXiv:2003.10630, 2006.12659)
 ``resonances``          dark-photon resonance searches recast to the model (Sec. 3.5, App. B)
+``resonances_2023``     beam dumps, NA62 2023, FASER, LHCb displaced, NA64 visible (DarkCast 2023)
 ``ccfr``                CCFR neutrino trident (Sec. 3.2)
 ``ew_t``                electroweak T parameter (Sec. 3.1)
 ``apv``                 atomic parity violation in Cs, chiral models (Sec. 5.1)
@@ -27,7 +28,7 @@ from __future__ import annotations
 
 from ..errors import LikelihoodError
 from . import (ae, amu, apv, borexino, ccfr, charm2, coherent, coherent_csi_2021, coherent_lar_2020, ew_t, nsi,
-               resonances, texono)
+               resonances, resonances_2023, texono)
 from .base import Term, gaussian_delta_chi2, measurement
 
 #: options of the terms whose ``delta_chi2`` forwards ``**options`` to their physics functions
@@ -47,6 +48,8 @@ TERMS: dict[str, Term] = {t.name: t for t in (
          valid_mass_range=coherent_lar_2020.VALID_MASS_RANGE),
     Term("resonances", resonances, "resonance searches", "resonance searches",
          valid_mass_range=resonances.VALID_MASS_RANGE),
+    Term("resonances_2023", resonances_2023, "dark-photon searches added in 2023", "dark-photon searches added in 2023",
+         valid_mass_range=resonances_2023.VALID_MASS_RANGE),
     Term("ccfr", ccfr, "CCFR trident", "CCFR trident", valid_mass_range=ccfr.VALID_MASS_RANGE,
          options=_CCFR_OPTIONS),
     Term("ew_t", ew_t, r"EW ($T$ parameter)", "EW (T parameter)"),
