@@ -212,6 +212,11 @@ class CompositeLikelihood:
         out = {}
         for name, term, opts in self._terms:
             val = np.asarray(term.delta_chi2(cp, self.data, **opts), dtype=float)
+            if np.isnan(val).any():
+                i = np.flatnonzero(np.isnan(np.broadcast_to(val, cp.shape)))[0]
+                g, r, m = (float(np.ravel(a)[i]) for a in (cp.g, cp.r_eps, cp.m))
+                raise LikelihoodError(f"likelihood term {name!r} is not a number at g_X = {g:.4g}, "
+                                      f"eps e/g_X = {r:.4g}, m_X = {m:.4g} GeV (a bug: please report it)")
             out[name] = np.broadcast_to(val, cp.shape).copy()
         return out
 

@@ -35,6 +35,9 @@ UNITS = {"log10_g": "", "eps_ratio": "", "log10_m": "log10(GeV)"}
 LOG10_M_RANGE = (math.log10(M_X_MIN), math.log10(M_X_MAX))
 #: default search box of the profile layer: the default prior's support (priors/default.toml)
 DEFAULT_BOUNDS = {"log10_g": (-6.0, -1.0), "eps_ratio": (-15.0, 15.0), "log10_m": LOG10_M_RANGE}
+#: largest |εe/g_X| accepted: far beyond any physical point (|ε| = |r| g_X/e < 1 bounds it for g_X > 3e-7;
+#: points with |ε| ≥ 1 are excluded by the T-parameter term, not refused), it keeps every q_f² finite
+MAX_ABS_EPS_RATIO = 1e6
 #: relative slack of the mass-range check (so that 10**log10(4) counts as inside)
 _MASS_SLACK = 1e-9
 
@@ -77,6 +80,10 @@ def validate_points(g, r_eps, m, check_mass_range: bool = True):
             raise ParameterError(f"{name} contains NaN or infinite values")
     if np.any(g < 0):
         raise ParameterError("g_X must be non-negative (the sign is unphysical: use g_X >= 0)")
+    if np.any(np.abs(r_eps) > MAX_ABS_EPS_RATIO):
+        raise ParameterError(f"|eps e/g_X| = {float(np.max(np.abs(r_eps))):.3g} exceeds {MAX_ABS_EPS_RATIO:g}: "
+                             "no physical point needs it (the kinetic mixing |eps| = |r| g_X/e stays below 1)")
+
     if np.any(m <= 0):
         raise ParameterError("m_X must be positive")
     if check_mass_range:

@@ -18,6 +18,13 @@ from pathlib import Path
 import numpy as np
 
 
+def _default_mode() -> int:
+    """The permissions a plain ``open(path, "w")`` would give (0666 minus the umask)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def to_jsonable(obj):
     """Recursively convert numpy arrays/scalars and Fractions to JSON values (NaN and inf -> None)."""
     if isinstance(obj, dict):
@@ -55,6 +62,7 @@ def atomic_write(path, mode: str = "wb"):
     """
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.chmod(tmp, _default_mode())  # mkstemp makes 0600; results should be as readable as any other file
     try:
         with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as fh:
             yield fh
@@ -92,7 +100,28 @@ def temporary_name(path) -> Path:
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
+    os.chmod(tmp, _default_mode())
     return Path(tmp)
+
+
+def ensure_free_space(path, nbytes: int, what: str, error=OSError) -> None:
+    """Refuse (``error``) to start writing ``nbytes`` into ``path``'s folder when the disk cannot hold them.
+
+    HDF5 writers (checkpoints, netCDF results) do not recover from a full disk (the process can crash
+    while closing the half-written file), so the space is checked before the file is opened, with
+    a margin of 2x plus 1 MB for the file's own structures.
+    """
+    import shutil
+
+    folder = Path(path).parent
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return  # cannot tell: let the write itself report
+    need = 2 * int(nbytes) + 2 ** 20
+    if free < need:
+        raise error(f"not enough free space in {folder} to write the {what} (needs ~{need / 2**20:.1f} MB, "
+                    f"{free / 2**20:.1f} MB free); free some space and run again (a resume continues)")
 
 
 def write_json(path, obj, indent: int | None = 1) -> Path:

@@ -14,21 +14,21 @@ Exit codes (:mod:`bayes_u1x.errors`): 0 ok, 1 unexpected, 2 bad input, 3 not con
 """
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 
 from ..errors import EXIT_BAD_INPUT, BayesU1XError, Interrupted
 from . import bayes_commands, model_commands, plot_commands, point_commands, reproduce_commands, scan_commands
+from .common import Parser
 
 #: topic modules in the order their commands appear in ``--help``
 TOPICS = (model_commands, point_commands, scan_commands, bayes_commands, reproduce_commands, plot_commands)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> Parser:
     from .. import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="bayes-u1x",
         description="Light anomaly-free U(1)_X gauge bosons and the muon g-2 (arXiv:2203.13731).")
     parser.add_argument("--version", action="version", version=f"bayes-u1x {__version__}")

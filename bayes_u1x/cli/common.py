@@ -2,9 +2,53 @@
 from __future__ import annotations
 
 import argparse
+import math
+import re
 import sys
 
 from ..serialization import dumps
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with negative numbers in scientific notation read as values (``--g -1e-3``) and every
+    ``type=float`` option refusing NaN and infinity (``--within nan`` is an input error, not a result)."""
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self._negative_number_matcher = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+        self.register("type", float, finite_float)
+
+    def error(self, message: str):
+        """One line on stderr naming the problem (the usage block is one ``--help`` away), exit 2."""
+        self.exit(2, f"{self.prog.split()[0]}: error: {message} (see {self.prog} --help)\n")
+
+
+def finite_float(text: str) -> float:
+    """argparse type: a finite number (NaN and inf refused with the option's name by argparse)."""
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(v):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+    return v
+
+
+def positive_float(text: str) -> float:
+    v = finite_float(text)
+    if v <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return v
+
+
+def positive_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}")
+    return v
 
 
 def print_json(obj) -> None:

@@ -22,7 +22,7 @@ import emcee
 import numpy as np
 
 from ..errors import SamplingError
-from ..serialization import atomic_path
+from ..serialization import atomic_path, ensure_free_space
 
 CHECKPOINT_NAME = "chain.h5"
 _GROUP = "mcmc"
@@ -85,6 +85,9 @@ def write_checkpoint(path: Path, st: ChainState) -> None:
     path = Path(path)
     n, w, d = st.chain.shape
     t = st.blobs.shape[-1]
+    arrays = (st.chain, st.log_prob, st.blobs, st.initial, st.initial_log_prob, st.initial_blobs)
+    ensure_free_space(path, sum(a.nbytes for a in arrays) + sum(len(str(v)) for v in st.attrs.values()),
+                      "checkpoint", SamplingError)
     try:
         with atomic_path(path) as tmp, h5py.File(tmp, "w") as f:
             g = f.create_group(_GROUP)

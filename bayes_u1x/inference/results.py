@@ -22,7 +22,7 @@ import numpy as np
 
 from ..errors import ResultsError
 from ..parameters import NAMES as PARAMS
-from ..serialization import atomic_path, dumps as _json
+from ..serialization import atomic_path, dumps as _json, ensure_free_space
 
 
 def build_inference_data(state, terms, names, diagnostics: dict, run=None, prior_draws=None):
@@ -113,6 +113,8 @@ def build_inference_data(state, terms, names, diagnostics: dict, run=None, prior
 def save_results(idata, path) -> Path:
     """Write to netCDF atomically (temporary file, then rename)."""
     path = Path(path)
+    size = sum(int(v.nbytes) for g in idata.groups() for v in idata[g].data_vars.values())
+    ensure_free_space(path, size + sum(len(str(v)) for v in idata.posterior.attrs.values()), "result", ResultsError)
     try:
         with atomic_path(path) as tmp:
             idata.to_netcdf(str(tmp), engine="h5netcdf")
@@ -185,26 +187,36 @@ def summarize(idata) -> dict:
     }
 
 
+def _num(x, fmt: str) -> str:
+    """A number in ``fmt``, or "nan" where the value is missing or not finite (short runs)."""
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return "nan"
+    return format(v, fmt) if math.isfinite(v) else "nan"
+
+
 def format_summary(summary: dict) -> str:
-    """Human-readable text of :func:`summarize`."""
+    """Human-readable text of :func:`summarize` (missing diagnostics of short runs print as nan)."""
     lines = [f"model {summary['model']} {summary['model_label'] or ''}".rstrip(),
              f"terms: {', '.join(summary['terms'])} (data set {summary['data_set']})",
              f"{summary['n_walkers']} walkers x {summary['n_steps']} steps, {summary['draws_kept']} draws kept; "
              f"converged: {'yes' if summary['converged'] else 'NO'}"]
     d = summary.get("diagnostics") or {}
     if d.get("tau"):
-        lines.append(f"tau = {', '.join(f'{t:.1f}' for t in d['tau'])}  burn-in {d.get('burn_in')}  "
-                     f"thin {d.get('thin')}  acceptance {d.get('acceptance', float('nan')):.3f}")
+        lines.append(f"tau = {', '.join(_num(t, '.1f') for t in d['tau'])}  burn-in {d.get('burn_in')}  "
+                     f"thin {d.get('thin')}  acceptance {_num(d.get('acceptance'), '.3f')}")
     hdr = f"{'parameter':<11}{'mean':>10}{'sd':>9}{'hdi_3%':>10}{'hdi_97%':>10}{'ess_bulk':>10}{'ess_tail':>10}{'r_hat':>8}"
     lines.append(hdr)
     for nm, r in summary["parameters"].items():
-        lines.append(f"{nm:<11}{r['mean']:>10.4g}{r['sd']:>9.3g}{r['hdi_3%']:>10.4g}{r['hdi_97%']:>10.4g}"
-                     f"{r['ess_bulk']:>10.0f}{r['ess_tail']:>10.0f}{r['r_hat']:>8.4f}")
+        lines.append(f"{nm:<11}{_num(r['mean'], '.4g'):>10}{_num(r['sd'], '.3g'):>9}{_num(r['hdi_3%'], '.4g'):>10}"
+                     f"{_num(r['hdi_97%'], '.4g'):>10}{_num(r['ess_bulk'], '.0f'):>10}{_num(r['ess_tail'], '.0f'):>10}"
+                     f"{_num(r['r_hat'], '.4f'):>8}")
     if summary["delta_chi2_terms"]:
         lines.append("posterior mean Δχ² per term: " + ", ".join(
-            f"{t} {v['mean']:.3g}" for t, v in summary["delta_chi2_terms"].items()))
+            f"{t} {_num(v['mean'], '.3g')}" for t, v in summary["delta_chi2_terms"].items()))
     bf = summary.get("best_fit_theta")
     if bf:
-        lines.append(f"best fit: log10_g = {bf[0]:.4g}, eps_ratio = {bf[1]:.4g}, log10_m = {bf[2]:.4g}"
-                     f"  (Δχ² = {summary['best_fit_delta_chi2']:.4g})")
+        lines.append(f"best fit: log10_g = {_num(bf[0], '.4g')}, eps_ratio = {_num(bf[1], '.4g')}, "
+                     f"log10_m = {_num(bf[2], '.4g')}  (Δχ² = {_num(summary['best_fit_delta_chi2'], '.4g')})")
     return "\n".join(lines)

@@ -147,7 +147,10 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG = 1
     except (OSError, AttributeError):  # pragma: no cover - not Linux
         pass
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+    # a worker forked while the parent's StopFlag is active inherits its Python handlers: restore the
+    # default SIGTERM (so the parent-death signal terminates it) and ignore Ctrl-C (the parent stops the pool)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def local_executor(processes: int | None = None) -> cf.Executor | None:
@@ -193,6 +196,7 @@ def run_scan(jobs, worker, *, kind: str, settings: dict, out=None, executor=None
         sink = ScanFile(out, kind, settings)
         own = executor is None
         ex = local_executor(processes) if own and len(todo) > 1 else executor
+        futures: dict = {}
 
         def record(key, rec):
             nonlocal n_done
@@ -212,7 +216,7 @@ def run_scan(jobs, worker, *, kind: str, settings: dict, out=None, executor=None
                             raise Interrupted(f"scan stopped by signal {stop.signum}; {n_done} of {total} "
                                               f"recorded in {out} (run again to continue)", stop.signum)
                 else:
-                    futures = {ex.submit(worker, p): k for k, p in todo}
+                    futures.update({ex.submit(worker, p): k for k, p in todo})
                     pending = set(futures)
                     while pending:
                         finished, pending = cf.wait(pending, timeout=0.5, return_when=cf.FIRST_COMPLETED)
@@ -225,6 +229,9 @@ def run_scan(jobs, worker, *, kind: str, settings: dict, out=None, executor=None
             if own and ex is not None:
                 _stop_pool(ex)
                 ex = None
+            else:
+                for f in futures:  # a cluster keeps no work of a stopped scan
+                    f.cancel()
             raise
         finally:
             sink.close()
