@@ -42,6 +42,21 @@ def test_1_resume_under_other_settings_is_refused_naming_the_setting(tmp_path, c
     assert {r["m_x_gev"] for r in again} == {1.5} and len(again) == len(first)
 
 
+def test_1_an_evidence_scan_refuses_another_method_prior_or_nsi_set(tmp_path):
+    from bayes_u1x.inference.evidence import evidence_scan
+
+    out = tmp_path / "z.jsonl"
+    small = dict(models=["Lmu-Ltau"], terms="amu,nsi", method="mc", settings={"n": 400, "n_chunks": 4},
+                 profile=False, processes=1, out=out)
+    evidence_scan(**small)
+    before = out.read_text()
+    for other, named in ((dict(method="grid"), "method"), (dict(prior="small_mixing"), "prior"),
+                         (dict(term_options={"nsi": {"params": "earth-yn"}}), "term_options")):
+        with pytest.raises(ResultsError, match=named):
+            evidence_scan(**{**small, **other})
+        assert out.read_text() == before
+
+
 def test_3_a_second_writer_of_the_same_scan_file_is_refused_naming_the_holder(tmp_path):
     out = tmp_path / "s.jsonl"
     with exclusive_lock(out.with_name(f".{out.name}.lock"), "scan file"):
