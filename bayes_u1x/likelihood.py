@@ -20,6 +20,7 @@ The likelihood never knows the sampler: it is a pure function of arrays of point
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -174,6 +175,7 @@ class CompositeLikelihood:
         lo = max(TERMS[t].valid_mass_range[0] for t in self.terms)
         hi = min(TERMS[t].valid_mass_range[1] for t in self.terms)
         self.valid_mass_range = (lo, hi)
+        self._warned_reference = False
 
     def __repr__(self) -> str:
         what = self.preset.name if self.preset else ",".join(self.terms)
@@ -200,6 +202,17 @@ class CompositeLikelihood:
                                                      and float(np.max(m)) <= TERMS[t].valid_mass_range[1])]
                 raise ParameterError(f"{exc}; terms: {', '.join(bad)}") from None
 
+    def _warn_reference_mass(self, m) -> None:
+        ref = self.preset.reference_mass if self.preset else None
+        if ref is None or self._warned_reference:
+            return
+        away = np.abs(np.asarray(m, dtype=float) / ref - 1.0) > 0.01
+        if np.any(away):
+            self._warned_reference = True
+            far = float(np.ravel(np.asarray(m, dtype=float))[np.flatnonzero(np.ravel(away))[0]])
+            warnings.warn(f"likelihood '{self.preset.name}' is defined at m_X = {ref * 1e3:g} MeV "
+                          f"(evaluated at {far:.4g} GeV): away from it use 'default'", UserWarning, stacklevel=3)
+
     def terms_physical(self, g, r_eps, m, check_mass_range: bool = True) -> dict[str, np.ndarray]:
         """Δχ² of every selected term at physical (g_X, εe/g_X, m_X [GeV]) arrays.
 
@@ -209,6 +222,7 @@ class CompositeLikelihood:
         cp = effective_couplings(self.model, g, r_eps, m, check_mass_range=check_mass_range)
         if check_mass_range:
             self._check_validity(cp.m)
+        self._warn_reference_mass(cp.m)
         out = {}
         for name, term, opts in self._terms:
             val = np.asarray(term.delta_chi2(cp, self.data, **opts), dtype=float)
@@ -250,7 +264,7 @@ class CompositeLikelihood:
         return float(sum(self.sm_terms().values()))
 
 
-def delta_chi2_point(model, g: float, r_eps: float, m: float, terms="table1", data=DEFAULT_SET,
+def delta_chi2_point(model, g: float, r_eps: float, m: float, terms=DEFAULT_PRESET, data=DEFAULT_SET,
                      term_options=None) -> tuple[float, dict[str, float]]:
     """Convenience: (total, per-term) Δχ² at a single physical point."""
     lk = CompositeLikelihood(model, terms=terms, data=data, term_options=term_options or {})

@@ -22,9 +22,9 @@ def _register_chi2(sub) -> None:
     p.add_argument("--g", type=float, help="gauge coupling g_X")
     p.add_argument("--eps-ratio", type=float, default=0.0, help="kinetic mixing eps e/g_X (default 0)")
     p.add_argument("--mass", type=float, default=0.2, help="m_X in GeV (default 0.2)")
-    p.add_argument("--terms", default="table1",
+    p.add_argument("--terms", default="default",
                    help=f"comma-separated terms ({', '.join(ALL_TERMS)}) or a preset "
-                        f"({', '.join(PRESETS)}); default table1")
+                        f"({', '.join(PRESETS)}); default: default")
     p.add_argument("--data", default="2021", help=f"measurement set ({', '.join(available_sets())})")
     p.add_argument("--sm", action="store_true", help="evaluate the SM reference (g_X = 0)")
     p.set_defaults(func=_chi2)
@@ -59,15 +59,13 @@ def _register_profile(sub) -> None:
                        help="profile-likelihood minima (iminuit) of one model")
     p.add_argument("--model", default="Lmu-Ltau", help="model name or 'cB,ce,cmu,ctau'")
     g = p.add_mutually_exclusive_group()
-    g.add_argument("--mass", type=float, default=None, help="fixed m_X in GeV (default 0.2)")
-    g.add_argument("--free-mass", action="store_true", help="minimise over m_X too")
-    p.add_argument("--terms", default=None,
-                   help="terms or preset (default: table1, the paper's App. B likelihood, at fixed mass; "
-                        "default, every term valid over 10 MeV - 4 GeV incl. CCFR, with --free-mass)")
+    g.add_argument("--mass", type=float, default=None, help="profile at this fixed m_X [GeV] (default: m_X free)")
+    g.add_argument("--free-mass", action="store_true", help="minimise over m_X too (the default)")
+    p.add_argument("--terms", default="default",
+                   help="terms or preset (default: default; 'table1' is the paper's App. B likelihood at 200 MeV)")
     p.add_argument("--resonance-mode", default=None, choices=["paper", "full", "smooth"],
-                   help="resonance-search treatment (default: paper, NA64 + BaBar 2014 as 0/100, at fixed "
-                        "mass; full, every search as 0/100, with --free-mass: App. B's pair was chosen "
-                        "for 200 MeV and misses e.g. BaBar's 4mu search above 2 m_mu)")
+                   help="resonance-search treatment (default: the preset's; smooth for 'default', paper "
+                        "(NA64 + BaBar 2014 as 0/100) for 'table1')")
     p.add_argument("--within", type=float, default=1.0, help="report minima within this Δχ² of the best")
     p.add_argument("--minos", action="store_true", help="add MINOS 68%% intervals of the best minimum")
     p.set_defaults(func=_profile)
@@ -76,31 +74,35 @@ def _register_profile(sub) -> None:
 def _profile(args) -> int:
     from ..inference.profile import find_minima, minos_intervals
 
-    terms = args.terms or ("default" if args.free_mass else "table1")
-    mode = args.resonance_mode or ("full" if args.free_mass else "paper")
-    lk0 = CompositeLikelihood(args.model, terms=terms, data=args.data)
-    opts = {"resonances": {"mode": mode}} if "resonances" in lk0.terms else {}
+    lk0 = CompositeLikelihood(args.model, terms=args.terms, data=args.data)
+    opts = {"resonances": {"mode": args.resonance_mode}} if args.resonance_mode and "resonances" in lk0.terms else {}
     opts.update(nsi_options(args, lk0.terms))
     lk = CompositeLikelihood(lk0.model, terms=lk0.preset or lk0.terms, data=args.data, term_options=opts)
-    mass = None if args.free_mass else (args.mass if args.mass is not None else 0.2)
+    mass = args.mass
+    from ..inference.coverage import describe_gaps, gap_report
+
     minima = find_minima(lk, fixed_mass=mass, within=args.within)
-    out = {"model": lk.model.name, "charges": lk.model.charges_dict(), "terms": list(lk.terms),
-           "data": lk.data.name, "fixed_mass_gev": mass, "sm_delta_chi2": lk.sm_delta_chi2(),
-           "minima": [m.to_dict() for m in minima]}
+    gaps = gap_report(lk, minima[0].theta)
+    out = {**lk.describe(), "fixed_mass_gev": mass, "sm_delta_chi2": lk.sm_delta_chi2(),
+           "minima": [m.to_dict() for m in minima], "best_fit_in_search_gap": gaps}
     if args.minos:
         out["minos_68"] = minos_intervals(lk, minima[0])
     if args.json:
         print_json(out)
         return 0
-    print(f"model {lk.model.name} {lk.model.label()} | terms {','.join(lk.terms)} | data {lk.data.name} | "
+    print(f"model {lk.model.name} {lk.model.label()} | likelihood {lk.label} ({','.join(lk.terms)}) | data {lk.data.name} | "
           + (f"m_X = {mass:g} GeV" if mass else "m_X free"))
     print(f"SM Δχ² = {out['sm_delta_chi2']:.3f}")
     for i, m in enumerate(minima):
         flag = "valid" if m.is_valid else "NOT VALID"
         lim = f" at limit: {','.join(m.at_limit)}" if m.at_limit else ""
-        print(f"[{i}] Δχ² = {m.delta_chi2:.3f}  g_X = {m.g_x:.4g}  eps e/g_X = {m.eps_ratio:+.3f}  "
-              f"m_X = {m.m_x:.4g} GeV  ({flag}{lim})")
+        where = (f"ε = {abs(m.epsilon):.4g}" if lk.model.is_dark_photon
+                 else f"g_X = {m.g_x:.4g}  eps e/g_X = {m.eps_ratio:+.3f}")
+        print(f"[{i}] Δχ² = {m.delta_chi2:.3f}  {where}  m_X = {m.m_x:.4g} GeV  ({flag}{lim})")
         print("     " + "  ".join(f"{k}={v:.3f}" for k, v in m.terms.items()))
+    note = describe_gaps(gaps, what="best fit")
+    if note:
+        print(f"note: {note}")
     if args.minos:
         for k, v in out["minos_68"].items():
             print(f"MINOS 68% {k}: [{v['lower']}, {v['upper']}] valid={v['is_valid']}")

@@ -4,8 +4,10 @@ Minimise Δχ²(θ) over θ = (log10 g_X, εe/g_X[, log10 m_X]) at fixed or free
 likelihood is multimodal in εe/g_X (e.g. the Borexino zero at q_e = 0 against the COHERENT zero
 for CsI, Eqs. 4.5–4.6) and the resonance term of App. B is a 0/100 step, so:
 
-1. seed from a coarse vectorised grid (one batched likelihood call),
-2. pick the lowest grid point of every separate basin (local minima of the grid),
+1. seed from a coarse vectorised grid (one batched likelihood call), the g−2 sheet refined in the
+   mass windows the searches leave open, and any points the caller has (prior draws, posterior
+   samples) — :mod:`.basins`,
+2. keep the lowest point of every separate basin,
 3. refine each with Minuit (simplex, then MIGRAD, then HESSE) inside the parameter bounds,
 4. report every distinct local minimum within ``within`` of the best, each with its validity
    flags (``is_valid``, parameters at limit) — a minimum is never trusted silently.
@@ -53,9 +55,16 @@ class ProfileResult:
     def m_x(self) -> float:
         return float(10 ** self.theta[2])
 
+    @property
+    def epsilon(self) -> float:
+        """The kinetic mixing ε = (εe/g_X) g_X / e (the dark photon's natural coupling)."""
+        from ..constants import E_CHARGE
+
+        return float(self.theta[1] * 10 ** self.theta[0] / E_CHARGE)
+
     def to_dict(self) -> dict:
         return {"delta_chi2": self.delta_chi2, "g_x": self.g_x, "eps_ratio": self.eps_ratio,
-                "m_x_gev": self.m_x, "theta": [float(x) for x in self.theta],
+                "m_x_gev": self.m_x, "epsilon": self.epsilon, "theta": [float(x) for x in self.theta],
                 "terms": {k: float(v) for k, v in self.terms.items()}, "is_valid": self.is_valid,
                 "at_limit": list(self.at_limit), "edm": self.edm, "nfcn": self.nfcn,
                 "errors": self.errors, "fixed_mass": self.fixed_mass, "method": self.method}
@@ -122,7 +131,7 @@ def _zoom(lk, start, b, free: list[int], half_width: np.ndarray, n: int = 15, st
     return best, best_val
 
 
-def _minimise_from(lk, start, b, fixed_mass, tol, step=(0.05, 0.1, 0.05), simplex=True):
+def _minimise_from(lk, start, b, fixed_mass, tol, step=(0.05, 0.1, 0.05), simplex=True, fix_eps=False):
     names = PARAM_NAMES
 
     def fcn(x):
@@ -139,6 +148,8 @@ def _minimise_from(lk, start, b, fixed_mass, tol, step=(0.05, 0.1, 0.05), simple
         m.errors[k] = e
     if fixed_mass:
         m.fixed["log10_m"] = True
+    if fix_eps:  # a degenerate direction (dark photon): log10 g_X is log10 ε up to a constant
+        m.fixed["eps_ratio"] = True
     m.tol = tol
     m.strategy = 1
     with quiet_minuit():
@@ -175,8 +186,10 @@ def _result(lk, m, fixed_mass) -> ProfileResult:
 
 def find_minima(lk, bounds=None, fixed_mass: float | None = None, grid_shape=(61, 121, 25),
                 max_seeds: int = 6, within: float = 1.0, tol: float = 0.01,
-                polish_above: float | None = None) -> list[ProfileResult]:
-    """All distinct local minima of Δχ² within ``within`` of the best, best first.
+                polish_above: float | None = None, seeds=None, physics_seeds: bool = True) -> list[ProfileResult]:
+    """All distinct local minima of Δχ² within ``within`` of the best, best first: the global minimum
+    finder every layer shares (profile, scans, Table 1, compare, the sampler's start, the evidence
+    reference).
 
     Parameters
     ----------
@@ -189,7 +202,13 @@ def find_minima(lk, bounds=None, fixed_mass: float | None = None, grid_shape=(61
     polish_above : skip MIGRAD for basins whose zoom-refined minimum already exceeds this Δχ²
         (used by model-space scans: a Δχ² of 10 does not become < 4 by polishing within its
         basin). Such results carry ``method="grid-zoom"`` and ``is_valid=False``.
+    seeds : extra θ points (n, 3) to start from — prior draws, posterior samples; the best of
+        every basin among them is polished.
+    physics_seeds : also start from the g−2 sheet, refined in the uncovered mass windows
+        (:func:`~.basins.sheet_points`); False gives the grid-only profile.
     """
+    from .basins import best_distinct, canonical, is_degenerate, sheet_points
+
     b = _bounds(bounds)
     if fixed_mass is not None:
         if not (M_X_MIN <= fixed_mass <= M_X_MAX):
@@ -203,17 +222,39 @@ def find_minima(lk, bounds=None, fixed_mass: float | None = None, grid_shape=(61
         axes = [np.linspace(*b[k], n) for k, n in zip(PARAM_NAMES, grid_shape)]
     mesh = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1)
     vals = lk.delta_chi2(mesh.reshape(-1, 3)).reshape(mesh.shape[:-1])
-    if fixed_mass is not None:
-        vals2 = vals[..., 0]
-        seeds = [mesh[i + (0,)] for i in _grid_local_minima(vals2, max_seeds)]
-    else:
-        seeds = [mesh[i] for i in _grid_local_minima(vals, max_seeds)]
-    if not seeds:
+    grid_vals = vals[..., 0] if fixed_mass is not None else vals
+    cand = [mesh[i + (0,)] if fixed_mass is not None else mesh[i] for i in _grid_local_minima(grid_vals, max_seeds)]
+    clouds = []
+    if physics_seeds:
+        clouds.append(sheet_points(lk, b, fixed_mass))
+    if seeds is not None:
+        pts = np.atleast_2d(np.asarray(seeds, dtype=float))
+        pts = pts[np.all(np.isfinite(pts), axis=1)]
+        lo = np.array([b[k][0] for k in PARAM_NAMES])
+        hi = np.array([b[k][1] for k in PARAM_NAMES])
+        pts = np.clip(pts, lo, hi)
+        if fixed_mass is not None:
+            pts[:, 2] = math.log10(fixed_mass)
+        clouds.append(pts)
+    for pts in clouds:
+        if len(pts):
+            cand.extend(best_distinct(pts, lk.delta_chi2(pts), max_seeds))
+    if not cand:
+        raise ParameterError("the likelihood is not finite anywhere on the seeding grid")
+    degenerate = is_degenerate(lk)
+    cand = np.array(cand)
+    if degenerate:
+        cand = canonical(cand, b)
+    cval = lk.delta_chi2(cand)
+    seeds_ = best_distinct(cand, cval, max_seeds + 2 * len(clouds))
+    if not seeds_:
         raise ParameterError("the likelihood is not finite anywhere on the seeding grid")
     # 1) vectorised zoom from every seed; 2) MIGRAD only from zoomed points that can matter
     free = [0, 1] if fixed_mass is not None else [0, 1, 2]
+    if degenerate:
+        free = [i for i in free if i != 1]
     spacing = np.array([a[1] - a[0] if len(a) > 1 else 0.0 for a in axes])
-    zoomed = [_zoom(lk, s, b, free, 1.5 * spacing) for s in seeds]
+    zoomed = [_zoom(lk, s, b, free, 1.5 * spacing) for s in seeds_]
     best_zoom = min(v for _, v in zoomed)
     results: list[ProfileResult] = []
     for z, zval in zoomed:
@@ -223,7 +264,8 @@ def find_minima(lk, bounds=None, fixed_mass: float | None = None, grid_shape=(61
             results.append(_seed_result(lk, z, fixed_mass is not None))
             continue
         step = np.maximum(spacing / 20, 1e-3)
-        m = _minimise_from(lk, z, b, fixed_mass is not None, tol, step=tuple(step), simplex=False)
+        kw = dict(simplex=False, fix_eps=degenerate)
+        m = _minimise_from(lk, z, b, fixed_mass is not None, tol, step=tuple(step), **kw)
         if not np.all(np.isfinite(np.array(m.values))):
             results.append(_seed_result(lk, z, fixed_mass is not None))
             continue
@@ -231,7 +273,7 @@ def find_minima(lk, bounds=None, fixed_mass: float | None = None, grid_shape=(61
             # restart once from where it stopped with 10x larger steps: a kink (the NSI floor of
             # App. B) or the resonance step can spoil the EDM estimate from very small steps
             m2 = _minimise_from(lk, np.array(m.values), b, fixed_mass is not None, tol,
-                                step=tuple(10 * step), simplex=False)
+                                step=tuple(10 * step), **kw)
             if m2.valid and np.all(np.isfinite(np.array(m2.values))) and m2.fval <= m.fval + 1e-6:
                 m = m2
         res = _result(lk, m, fixed_mass is not None)
@@ -266,8 +308,9 @@ def _minuit_at(lk, result: ProfileResult, bounds=None):
     b = _bounds(bounds)
     lm = result.theta[2]
     b["log10_m"] = (min(lm, b["log10_m"][0]), max(lm, b["log10_m"][1]))
-    m = _minimise_from(lk, result.theta, b, result.fixed_mass, 0.01)
-    return m
+    from .basins import is_degenerate
+
+    return _minimise_from(lk, result.theta, b, result.fixed_mass, 0.01, fix_eps=is_degenerate(lk))
 
 
 def minos_intervals(lk, result: ProfileResult, cl: float = 0.6827, bounds=None) -> dict:

@@ -64,6 +64,8 @@ class Term:
     chiral_only : only meaningful for chiral models (added to the default likelihood of those).
     constraint : drawn as an excluding constraint in exclusion planes (Δa_μ is the signal instead).
     fallback : a labelled approximation of a measurement whose data are not available here.
+    search : a direct search for the X resonance (its coverage in m_X is what
+        :mod:`bayes_u1x.inference.coverage` reports on).
     options : accepted keyword options (None: the module checks its own options).
     """
 
@@ -75,6 +77,7 @@ class Term:
     chiral_only: bool = False
     constraint: bool = True
     fallback: bool = False
+    search: bool = False
     options: tuple[str, ...] | None = field(default=None)
 
     def __post_init__(self):
