@@ -128,7 +128,7 @@ def format_intervals(iv) -> str:
 def print_band_table(band) -> None:
     for k, c in band["constraints"].items():
         if c["any_intervals"]:
-            print(f"  {c['label']:45s} whole band: {format_intervals(c['whole_intervals'])}")
+            print(f"  {c.get('text', c['label']):45s} whole band: {format_intervals(c['whole_intervals'])}")
             print(f"  {'':45s} part  band: {format_intervals(c['any_intervals'])}")
 
 

@@ -242,13 +242,28 @@ def _reg_fig3(sub) -> None:
 
 
 def _fig3(args) -> int:
-    from ..paper.exclusion_figures import fig3
+    from ..paper.exclusion_figures import FIG3_STATEMENTS, fig3, fig3_checks, plane_checks
     from ..plotting.exclusion_plot import plot_exclusion
 
     res, band = fig3(args.n, args.data, args.eps_ratio)
-    plot_exclusion(res, args.out, title=r"$L_\mu - L_\tau$, $\varepsilon e/g_X$ = "
+    checks = fig3_checks(band)
+    marks = plane_checks(res, FIG3_STATEMENTS, checks)
+    plot_exclusion(res, args.out, marks=marks, title=r"$L_\mu - L_\tau$, $\varepsilon e/g_X$ = "
                    f"{res['eps_ratio']:.3g} (μ, τ loops)")
-    return report_plane(args, res, band, f"Lmu-Ltau, eps e/g_X = {res['eps_ratio']:.4g}")
+    rc = report_plane(args, res, band, f"Lmu-Ltau, eps e/g_X = {res['eps_ratio']:.4g}",
+                      extra={"checks": checks, "plane_edges": marks})
+    if not args.json:
+        _print_checks(checks, marks)
+    return rc
+
+
+def _print_checks(checks, marks) -> None:
+    """The paper's stated edges next to ours (direct band evaluation, and read off the plane)."""
+    plane = {mk["constraint"]: mk["ours_gev"] for mk in marks}
+    for c in checks:
+        print(f"  {c['statement']}: edge {1e3 * c['edge_gev']:.0f} MeV (plane contours "
+              f"{1e3 * plane.get(c['constraint'], float('nan')):.0f} MeV) vs {1e3 * c['paper_gev']:.0f} MeV "
+              f"({100 * c['relative_difference']:+.0f}%, {'OK' if c['within_tolerance'] else 'outside 30%'})")
 
 
 # --- fig4 --------------------------------------------------------------------------------------
@@ -286,9 +301,11 @@ def _reg_fig5(sub) -> None:
 def _fig5(args) -> int:
     from ..paper.exclusion_figures import fig5
     from ..plotting.exclusion_plot import plot_exclusion_panels
+    from ..plotting.style import model_tex
 
     panels = fig5(args.n, args.data)
-    titles = [f"{p['panel']}) {p['model']}, " + r"$\varepsilon e/g_X$" + f" = {p['eps_ratio']}" for p in panels]
+    titles = [f"{p['panel']}) {model_tex(p['model'])}, " + r"$\varepsilon e/g_X$" + f" = {p['eps_ratio']}"
+              for p in panels]
     plot_exclusion_panels([p["plane"] for p in panels], args.out, titles=titles,
                           suptitle="Fig. 5 of arXiv:2203.13731 (Table-1 best-fit kinetic mixing)")
     if args.json:
@@ -309,19 +326,18 @@ def _reg_fig6(sub) -> None:
 
 
 def _fig6(args) -> int:
-    from ..paper.exclusion_figures import fig6
+    from ..paper.exclusion_figures import FIG6_STATEMENTS, fig6, plane_checks
     from ..plotting.exclusion_plot import plot_exclusion
 
     res, band, checks = fig6(args.n, args.data)
-    plot_exclusion(res, args.out, title=r"$\tilde L_{\mu-\tau}$ (Eq. 5.1), $\varepsilon = g_X/10$")
+    marks = plane_checks(res, FIG6_STATEMENTS, checks)
+    plot_exclusion(res, args.out, marks=marks, title=r"$\tilde L_{\mu-\tau}$ (Eq. 5.1), $\varepsilon = g_X/10$")
     if args.json:
-        print_json({"out": args.out, "checks": checks, **summarise(res, band)})
+        print_json({"out": args.out, "checks": checks, "plane_edges": marks, **summarise(res, band)})
         return 0
     print(f"tilde-Lmu-Ltau, eps e/g_X = e/10 = {res['eps_ratio']:.5f}")
     print_band_table(band)
-    for c in checks:
-        print(f"  {c['statement']}: edge {1e3 * c['edge_gev']:.0f} MeV vs {1e3 * c['paper_gev']:.0f} MeV "
-              f"({100 * c['relative_difference']:+.0f}%, {'OK' if c['within_tolerance'] else 'outside 30%'})")
+    _print_checks(checks, marks)
     print(f"wrote {args.out}")
     return 0
 
