@@ -138,6 +138,8 @@ def _reg_fig1(sub) -> None:
     p.add_argument("--ccfr-method", default="full", choices=("full", "eft"),
                    help="trident calculation: full EPA (default) or the EFT form Eq. 3.21")
     p.add_argument("--n-masses", type=int, default=49, help="log-spaced masses in 1-300 GeV (default 49)")
+    p.add_argument("--n-zoom", type=int, default=17,
+                   help="extra masses in 80-100 GeV, where the global curve dips at m_Z (default 17)")
     p.add_argument("--with-r-mue", action="store_true",
                    help="add Z-pole lepton universality R_mu/e (Eqs. 3.16-3.17), not in the paper's Fig. 1")
     p.set_defaults(func=_fig1)
@@ -149,7 +151,9 @@ def _fig1(args) -> int:
 
     if args.n_masses < 3:
         raise ParameterError("--n-masses must be at least 3")
-    masses = np.geomspace(1.0, 300.0, args.n_masses)
+    if args.n_zoom < 0:
+        raise ParameterError("--n-zoom must be >= 0")
+    masses = np.unique(np.concatenate([np.geomspace(1.0, 300.0, args.n_masses), np.linspace(80.0, 100.0, args.n_zoom)]))
     res = fig1_curves(masses, data=args.data, ccfr_method=args.ccfr_method, with_r_mue=args.with_r_mue)
     res["chi2_explained"] = CHI2_EXPLAINED
     ub = upper_bound(masses, res["chi2"]["global"])
@@ -177,7 +181,7 @@ def _fig1(args) -> int:
         print_json(out)
     else:
         print(f"Fig. 1 (data {args.data}, CCFR {args.ccfr_method}): g-2 explained with CCFR and T up to "
-              f"m_X = {ub:.2f} GeV (chi2_min <= {CHI2_EXPLAINED:g}); paper Eq. 4.2: m_X <~ 4 GeV")
+              f"m_X = {ub:.2f} GeV (Delta chi2_min <= {CHI2_EXPLAINED:g}); paper Eq. 4.2: m_X <~ 4 GeV")
         print(f"{'m_X [GeV]':>10} {'global':>8} {'eps_Y=0':>8} {'KM only':>8} {'SM':>8}")
         for i, m in enumerate(masses):
             print(f"{m:10.3g} {out['chi2_global'][i]:8.3f} {out['chi2_eps_y_zero'][i]:8.3f} "
@@ -195,7 +199,9 @@ def _reg_fig2(sub) -> None:
     p.add_argument("--n-r", type=int, default=30, help="R grid points, 0-1 linear and 1-100 log (default 30)")
     p.add_argument("--zoom-n-alpha", type=int, default=31,
                    help="α points of the right panel (around tan α = -2/3); 0: no right panel")
-    p.add_argument("--zoom-n-r", type=int, default=16, help="R points of the right panel (0-1.2, linear)")
+    p.add_argument("--zoom-n-r", type=int, default=24,
+                   help="R points of the right panel: two thirds in 0.01-0.3 (the narrow R ~ 0.1 valley), "
+                        "the rest up to 1.2 (default 24)")
     p.add_argument("--no-models", action="store_true",
                    help="do not profile the integer models (plain crosses instead of their own Δχ²_min)")
     p.add_argument("--data", default="2021", help="measurement set")
@@ -213,8 +219,10 @@ def _fig2(args) -> int:
     res = fig2_map(alphas, Rs, data=args.data)
     zoom = None
     if args.zoom_n_alpha > 0 and args.zoom_n_r > 0:
-        zoom = fig2_map(np.linspace(*ZOOM_ALPHA, args.zoom_n_alpha), np.linspace(0.02, ZOOM_R[1], args.zoom_n_r),
-                        data=args.data)
+        n_dense = (2 * args.zoom_n_r) // 3
+        zoom_r = np.concatenate([np.linspace(0.01, 0.3, n_dense),
+                                 np.linspace(0.3, ZOOM_R[1], args.zoom_n_r - n_dense + 1)[1:]])
+        zoom = fig2_map(np.linspace(*ZOOM_ALPHA, args.zoom_n_alpha), zoom_r, data=args.data)
     models = None if args.no_models else integer_model_minima(data=args.data)
     plot_fig2(res, args.out, zoom=zoom, models=models)
     if args.json:
