@@ -65,14 +65,16 @@ def plotted_constraints(res, all_searches: bool = False, band_factor: float = 3.
 
 def exclusion_notes(results, all_searches: bool = False, marks=None) -> list[str]:
     """Footnote lines: the rule, what is dashed and why, the searches not drawn, the marked edges."""
-    dashed, hidden = {}, {}
+    dashed, hidden, shown = {}, {}, set()
     for res in results:
         d, h = plotted_constraints(res, all_searches)
         for c in d:
+            shown.add(c["key"])
             if c.get("dashed"):
                 dashed[c["key"]] = c
         for c in h:
             hidden[c["key"]] = c["text"]
+    hidden = {k: v for k, v in hidden.items() if k not in shown}   # drawn in another panel
     lines = ["Excluded above the line (ticks on the excluded side): own " r"$\Delta\chi^2 > 4$" "; searches: "
              "recast signal ratio R = 1 at the published CL. Grey: excluded by at least one solid line."]
     fb = [c["text"] for c in dashed.values() if c.get("fallback")]
