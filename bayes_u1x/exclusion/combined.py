@@ -37,7 +37,7 @@ constraint; ``central_below_limit`` — the same for the central line; ``viable`
 criterion of Sec. 4.2 / Table 1, min over g (and εe/g_X if profiled) of the *total* Δχ² including
 g−2 ≤ 4 (``delta_chi2_min``). Intervals have ends interpolated between masses. Windows are only
 given where there is an anomaly to explain (the SM's total Δχ² > 4: the 2021 inputs, 18.3; with
-the 2025 inputs the SM has 0.9 and ``windows`` is empty).
+the 2025 inputs the SM has 1.3 and ``windows`` is empty).
 """
 from __future__ import annotations
 
