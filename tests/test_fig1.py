@@ -69,8 +69,10 @@ def test_upper_bound_helper():
 
 def test_cli_json(capsys, tmp_path):
     png = tmp_path / "fig1.png"
-    rc = main(["reproduce", "fig1", "--json", "--n-masses", "4", "--out", str(png)])
+    rc = main(["reproduce", "fig1", "--json", "--n-masses", "4", "--n-zoom", "2", "--out", str(png)])
     assert rc == 0 and png.stat().st_size > 1000
     out = json.loads(capsys.readouterr().out)
-    assert "m_x_upper_bound_gev" in out and len(out["chi2_global"]) == 4
+    # 4 log-spaced masses plus 2 in 80-100 GeV around the m_Z dip
+    assert "m_x_upper_bound_gev" in out and len(out["chi2_global"]) == 6
+    assert sum(80.0 <= m <= 100.0 for m in out["m_x_gev"]) == 2
     assert main(["reproduce", "fig1", "--n-masses", "1"]) == 2

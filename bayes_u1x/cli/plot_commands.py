@@ -5,7 +5,7 @@ import numpy as np
 
 from ..errors import ParameterError
 from .common import json_parent, print_json
-from .point_commands import add_limit_arguments, compute_limits
+from .point_commands import add_limit_arguments, compute_combined, compute_limits, data_sets, limit_eps_ratio
 
 
 def register(sub) -> None:
@@ -66,6 +66,9 @@ def _register_exclusion(tsub) -> None:
     p.add_argument("--eps-ratio", required=True,
                    help="eps e/g_X (a number, or 'loop' for the one-loop mu/tau value of Eq. 5.5)")
     p.add_argument("--out", default="exclusion.png", help="output PNG (default exclusion.png)")
+    p.add_argument("--posterior", metavar="RESULT", default=None,
+                   help="overlay the 68/95%% credible regions of a posterior (results/<run>/ or its posterior.nc) "
+                        "of the same model, eps e/g_X marginalised")
     add_plane_arguments(p)
     p.set_defaults(func=_exclusion)
 
@@ -128,7 +131,7 @@ def format_intervals(iv) -> str:
 def print_band_table(band) -> None:
     for k, c in band["constraints"].items():
         if c["any_intervals"]:
-            print(f"  {c['label']:45s} whole band: {format_intervals(c['whole_intervals'])}")
+            print(f"  {c.get('text', c['label']):45s} whole band: {format_intervals(c['whole_intervals'])}")
             print(f"  {'':45s} part  band: {format_intervals(c['any_intervals'])}")
 
 
@@ -145,7 +148,11 @@ def _exclusion(args) -> int:
                           term_options=opts, per_search=not args.no_per_search)
     band = band_exclusion(model, r, terms=args.terms, masses=np.geomspace(args.m_min, args.m_max, 300),
                           data=args.data, term_options=opts, per_search=not args.no_per_search)
-    plot_exclusion(res, args.out, all_searches=args.all_searches)
+    overlay = None
+    if args.posterior:
+        from ..plotting.posterior_overlay import overlay_from
+        overlay = overlay_from(args.posterior, res)
+    plot_exclusion(res, args.out, all_searches=args.all_searches, overlay=overlay)
     return report_plane(args, res, band, f"{res['model']}  eps e/g_X = {r:.5g}  ({res['definition']})")
 
 
@@ -165,16 +172,21 @@ def _register_limits(tsub) -> None:
     p = tsub.add_parser("limits", parents=[json_parent()], help="PNG of recast g_X limits vs m_X with the Delta a_mu band")
     add_limit_arguments(p)
     p.add_argument("--out", default="limits.png", help="output PNG (default limits.png)")
-    p.add_argument("--data", default="2021", help="measurement set for the Delta a_mu band (default 2021)")
     p.set_defaults(func=_limits)
 
 
 def _limits(args) -> int:
     from ..models import get_model
-    from ..plotting.limits_plot import plot_limits
 
-    plot_limits(compute_limits(args), get_model(args.model), args.eps_ratio, args.out,
-                mass_range=(args.mass_min, args.mass_max), data=args.data, invisible=args.invisible)
+    if args.combined:
+        from ..plotting.combined_plot import plot_combined_limits
+        plot_combined_limits(compute_combined(args), args.out)
+    else:
+        from ..plotting.limits_plot import plot_limits
+        model = get_model(args.model)
+        plot_limits(compute_limits(args), model, limit_eps_ratio(args, model), args.out,
+                    mass_range=(args.mass_min, args.mass_max), data=data_sets(args, False)[0],
+                    invisible=args.invisible)
     if args.json:
         print_json({"out": args.out})
     else:

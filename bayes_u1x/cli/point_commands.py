@@ -111,17 +111,21 @@ def _profile(args) -> int:
 
 # --- limits ----------------------------------------------------------------------------------------
 def _register_limits(sub) -> None:
-    p = sub.add_parser("limits", parents=[json_parent()], help="g_X upper limits vs m_X from resonance searches (recast)",
-                       description="Recast published resonance-search limits to a U(1)_X model.")
+    p = sub.add_parser("limits", parents=[json_parent()],
+                       help="g_X upper limits vs m_X: recast resonance searches, or --combined (every measurement)",
+                       description="Recast published resonance-search limits to a U(1)_X model, or (--combined) "
+                                   "the combined upper limit of every constraint of the default likelihood.")
     add_limit_arguments(p)
+    p.add_argument("--out", metavar="PNG", default=None, help="with --combined: also write the figure")
     p.set_defaults(func=_limits)
 
 
 def add_limit_arguments(p) -> None:
     """Options shared with ``bayes-u1x plot limits``."""
     p.add_argument("--model", required=True, help="model name or charges 'cB,ce,cmu,ctau'")
-    p.add_argument("--eps-ratio", type=float, default=0.0, metavar="R",
-                   help="kinetic mixing eps e/g_X (Table 1 column; default 0)")
+    p.add_argument("--eps-ratio", default="0", metavar="R",
+                   help="kinetic mixing eps e/g_X: a number (Table 1 column; default 0), 'loop' (the model's one-loop "
+                        "value, 1 TeV -> 10 MeV) or, with --combined, 'profiled'")
     p.add_argument("--search", default="default", metavar="NAME",
                    help="search key(s) of searches.toml, comma separated; 'default' (non-superseded "
                         "searches with data), 'all' (every registered search), or 'paper' (NA64 2019 + BaBar 2014)")
@@ -134,9 +138,80 @@ def add_limit_arguments(p) -> None:
                         "search's digitised masses")
     p.add_argument("--mass-min", type=float, default=1e-3, help="lowest mass [GeV] (default 0.001)")
     p.add_argument("--mass-max", type=float, default=10.0, help="highest mass [GeV] (default 10)")
+    p.add_argument("--data", default=None,
+                   help="measurement set(s), comma separated (default: 2021,2025 with --combined; 2021 for the band)")
+    c = p.add_argument_group("combined limit (--combined)")
+    c.add_argument("--combined", action="store_true",
+                   help="the combined limit of every constraint of the likelihood (Delta chi2 relative to the SM, "
+                        "one-sided; g-2 drawn as the band; docs/limits.md), within 10 MeV - 4 GeV")
+    c.add_argument("--cl", default="0.95,0.90", help="confidence levels (default 0.95,0.90)")
+    c.add_argument("--include-amu", action="store_true",
+                   help="add the g-2 term to the test (then measured from the best fit in g_X)")
+    c.add_argument("--two-sided", action="store_true", help="chi2_1 quantiles 3.84/2.71 instead of 2.71/1.64")
+    c.add_argument("--n-masses", type=int, default=60, help="log-spaced masses (default 60)")
+    c.add_argument("--terms", default="default", help="likelihood preset or terms (default: default)")
+
+
+def data_sets(args, combined: bool) -> list[str]:
+    spec = args.data or ("2021,2025" if combined else "2021")
+    out = [d.strip() for d in str(spec).split(",") if d.strip()]
+    if not out:
+        raise ParameterError("--data needs at least one measurement set")
+    return out
+
+
+def limit_eps_ratio(args, model) -> float:
+    """--eps-ratio as a number for the recast limits (a number or 'loop')."""
+    from ..exclusion.combined import resolve_eps
+    mode, r = resolve_eps(model, args.eps_ratio)
+    if mode == "profiled":
+        raise ParameterError("--eps-ratio profiled needs --combined (a recast limit is at one eps e/g_X)")
+    return r
+
+
+def compute_combined(args) -> list[dict]:
+    """The combined limits of ``args`` for every requested data set."""
+    from ..constants import M_X_MAX, M_X_MIN
+    from ..exclusion.combined import combined_limits
+    from ..models import get_model
+
+    model = get_model(args.model)
+    lo, hi = max(args.mass_min, M_X_MIN), min(args.mass_max, M_X_MAX)
+    if not lo < hi or args.n_masses < 2:
+        raise ParameterError("need a mass window inside 10 MeV - 4 GeV and --n-masses >= 2")
+    try:
+        cls = tuple(float(c) for c in args.cl.split(","))
+    except ValueError as exc:
+        raise ParameterError(f"--cl must be comma-separated numbers, got {args.cl!r}") from exc
+    masses = np.geomspace(lo, hi, args.n_masses)
+    return [combined_limits(model, masses, eps_ratio=args.eps_ratio, data=d, cls=cls, preset=args.terms,
+                            include_amu=args.include_amu, convention="two-sided" if args.two_sided else "one-sided")
+            for d in data_sets(args, True)]
+
+
+def print_combined(results) -> None:
+    from ..observables import TERMS
+    for res in results:
+        cls = list(res["limits"])
+        print(f"{res['model']} {res['model_label']} | data {res['data']} | {res['definition']}")
+        print(f"{'m_X [GeV]':>10s} " + " ".join(f"{'g_X ' + format(100 * c, '.0f') + '%':>11s}" for c in cls)
+              + f"  {'dominant (95%)':22s} {'band low':>10s} {'band high':>10s} {'Dchi2_min':>9s}")
+        dom = res["dominant"].get(cls[0], [""] * res["masses"].size)
+        for j, m in enumerate(res["masses"]):
+            lims = " ".join(f"{res['limits'][c][j]:11.3e}" for c in cls)
+            b = res["band"]
+            band = f"{b['g_low'][j]:10.3e} {b['g_high'][j]:10.3e}" if b is not None else f"{'-':>10s} {'-':>10s}"
+            name = TERMS[dom[j]].text if dom[j] else "-"
+            print(f"{m:10.4g} {lims}  {name:22s} {band} {res['delta_chi2_min'][j]:9.2f}")
+        if not res["anomaly"]:
+            print(f"  no g-2 anomaly with the {res['data']} inputs (SM Delta chi2 = {res['sm_delta_chi2']:.2f}): no window")
+        for k, iv in res["windows"].items():
+            txt = ", ".join(f"{1e3 * a:.0f}-{1e3 * z:.0f} MeV" for a, z in iv) or "none"
+            print(f"  g-2 window ({k}): {txt}")
 
 
 def compute_limits(args) -> list[dict]:
+    from ..models import get_model
     from ..physics.resonances import limit_curves
 
     if not (0 < args.mass_min < args.mass_max):
@@ -146,7 +221,7 @@ def compute_limits(args) -> list[dict]:
         if args.grid < 2:
             raise ParameterError("--grid needs at least 2 points")
         masses = np.geomspace(args.mass_min, args.mass_max, args.grid)
-    curves = limit_curves(args.model, args.eps_ratio, searches=args.search, masses=masses,
+    curves = limit_curves(args.model, limit_eps_ratio(args, get_model(args.model)), searches=args.search, masses=masses,
                           invisible=args.invisible, br_dark=args.br_dark)
     if masses is None:
         for c in curves:
@@ -156,11 +231,23 @@ def compute_limits(args) -> list[dict]:
 
 
 def _limits(args) -> int:
+    if args.combined:
+        results = compute_combined(args)
+        if args.out:
+            from ..plotting.combined_plot import plot_combined_limits
+            plot_combined_limits(results, args.out)
+        if args.json:
+            print_json(results if not args.out else {"png": args.out, "results": results})
+            return 0
+        print_combined(results)
+        if args.out:
+            print(f"wrote {args.out}")
+        return 0
     curves = compute_limits(args)
     if args.json:
         print_json(curves)
         return 0
-    print(f"g_X upper limits for model {args.model!r}, eps e/g_X = {args.eps_ratio:g} "
+    print(f"g_X upper limits for model {args.model!r}, eps e/g_X = {args.eps_ratio} "
           f"(BR(invisible): {args.invisible})")
     print(f"{'search':28s} {'signature':16s} {'CL':>4s}  {'m range with reach [GeV]':>26s}  "
           f"{'strongest g_X':>13s} {'at m [GeV]':>10s}")

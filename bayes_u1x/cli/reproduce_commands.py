@@ -138,6 +138,8 @@ def _reg_fig1(sub) -> None:
     p.add_argument("--ccfr-method", default="full", choices=("full", "eft"),
                    help="trident calculation: full EPA (default) or the EFT form Eq. 3.21")
     p.add_argument("--n-masses", type=int, default=49, help="log-spaced masses in 1-300 GeV (default 49)")
+    p.add_argument("--n-zoom", type=int, default=17,
+                   help="extra masses in 80-100 GeV, where the global curve dips at m_Z (default 17)")
     p.add_argument("--with-r-mue", action="store_true",
                    help="add Z-pole lepton universality R_mu/e (Eqs. 3.16-3.17), not in the paper's Fig. 1")
     p.set_defaults(func=_fig1)
@@ -149,7 +151,9 @@ def _fig1(args) -> int:
 
     if args.n_masses < 3:
         raise ParameterError("--n-masses must be at least 3")
-    masses = np.geomspace(1.0, 300.0, args.n_masses)
+    if args.n_zoom < 0:
+        raise ParameterError("--n-zoom must be >= 0")
+    masses = np.unique(np.concatenate([np.geomspace(1.0, 300.0, args.n_masses), np.linspace(80.0, 100.0, args.n_zoom)]))
     res = fig1_curves(masses, data=args.data, ccfr_method=args.ccfr_method, with_r_mue=args.with_r_mue)
     res["chi2_explained"] = CHI2_EXPLAINED
     ub = upper_bound(masses, res["chi2"]["global"])
@@ -177,7 +181,7 @@ def _fig1(args) -> int:
         print_json(out)
     else:
         print(f"Fig. 1 (data {args.data}, CCFR {args.ccfr_method}): g-2 explained with CCFR and T up to "
-              f"m_X = {ub:.2f} GeV (chi2_min <= {CHI2_EXPLAINED:g}); paper Eq. 4.2: m_X <~ 4 GeV")
+              f"m_X = {ub:.2f} GeV (Delta chi2_min <= {CHI2_EXPLAINED:g}); paper Eq. 4.2: m_X <~ 4 GeV")
         print(f"{'m_X [GeV]':>10} {'global':>8} {'eps_Y=0':>8} {'KM only':>8} {'SM':>8}")
         for i, m in enumerate(masses):
             print(f"{m:10.3g} {out['chi2_global'][i]:8.3f} {out['chi2_eps_y_zero'][i]:8.3f} "
@@ -195,7 +199,9 @@ def _reg_fig2(sub) -> None:
     p.add_argument("--n-r", type=int, default=30, help="R grid points, 0-1 linear and 1-100 log (default 30)")
     p.add_argument("--zoom-n-alpha", type=int, default=31,
                    help="α points of the right panel (around tan α = -2/3); 0: no right panel")
-    p.add_argument("--zoom-n-r", type=int, default=16, help="R points of the right panel (0-1.2, linear)")
+    p.add_argument("--zoom-n-r", type=int, default=24,
+                   help="R points of the right panel: two thirds in 0.01-0.3 (the narrow R ~ 0.1 valley), "
+                        "the rest up to 1.2 (default 24)")
     p.add_argument("--no-models", action="store_true",
                    help="do not profile the integer models (plain crosses instead of their own Δχ²_min)")
     p.add_argument("--data", default="2021", help="measurement set")
@@ -213,8 +219,10 @@ def _fig2(args) -> int:
     res = fig2_map(alphas, Rs, data=args.data)
     zoom = None
     if args.zoom_n_alpha > 0 and args.zoom_n_r > 0:
-        zoom = fig2_map(np.linspace(*ZOOM_ALPHA, args.zoom_n_alpha), np.linspace(0.02, ZOOM_R[1], args.zoom_n_r),
-                        data=args.data)
+        n_dense = (2 * args.zoom_n_r) // 3
+        zoom_r = np.concatenate([np.linspace(0.01, 0.3, n_dense),
+                                 np.linspace(0.3, ZOOM_R[1], args.zoom_n_r - n_dense + 1)[1:]])
+        zoom = fig2_map(np.linspace(*ZOOM_ALPHA, args.zoom_n_alpha), zoom_r, data=args.data)
     models = None if args.no_models else integer_model_minima(data=args.data)
     plot_fig2(res, args.out, zoom=zoom, models=models)
     if args.json:
@@ -242,13 +250,28 @@ def _reg_fig3(sub) -> None:
 
 
 def _fig3(args) -> int:
-    from ..paper.exclusion_figures import fig3
+    from ..paper.exclusion_figures import FIG3_STATEMENTS, fig3, fig3_checks, plane_checks
     from ..plotting.exclusion_plot import plot_exclusion
 
     res, band = fig3(args.n, args.data, args.eps_ratio)
-    plot_exclusion(res, args.out, title=r"$L_\mu - L_\tau$, $\varepsilon e/g_X$ = "
+    checks = fig3_checks(band)
+    marks = plane_checks(res, FIG3_STATEMENTS, checks)
+    plot_exclusion(res, args.out, marks=marks, title=r"$L_\mu - L_\tau$, $\varepsilon e/g_X$ = "
                    f"{res['eps_ratio']:.3g} (μ, τ loops)")
-    return report_plane(args, res, band, f"Lmu-Ltau, eps e/g_X = {res['eps_ratio']:.4g}")
+    rc = report_plane(args, res, band, f"Lmu-Ltau, eps e/g_X = {res['eps_ratio']:.4g}",
+                      extra={"checks": checks, "plane_edges": marks})
+    if not args.json:
+        _print_checks(checks, marks)
+    return rc
+
+
+def _print_checks(checks, marks) -> None:
+    """The paper's stated edges next to ours (direct band evaluation, and read off the plane)."""
+    plane = {mk["constraint"]: mk["ours_gev"] for mk in marks}
+    for c in checks:
+        print(f"  {c['statement']}: edge {1e3 * c['edge_gev']:.0f} MeV (plane contours "
+              f"{1e3 * plane.get(c['constraint'], float('nan')):.0f} MeV) vs {1e3 * c['paper_gev']:.0f} MeV "
+              f"({100 * c['relative_difference']:+.0f}%, {'OK' if c['within_tolerance'] else 'outside 30%'})")
 
 
 # --- fig4 --------------------------------------------------------------------------------------
@@ -286,9 +309,11 @@ def _reg_fig5(sub) -> None:
 def _fig5(args) -> int:
     from ..paper.exclusion_figures import fig5
     from ..plotting.exclusion_plot import plot_exclusion_panels
+    from ..plotting.style import model_tex
 
     panels = fig5(args.n, args.data)
-    titles = [f"{p['panel']}) {p['model']}, " + r"$\varepsilon e/g_X$" + f" = {p['eps_ratio']}" for p in panels]
+    titles = [f"{p['panel']}) {model_tex(p['model'])}, " + r"$\varepsilon e/g_X$" + f" = {p['eps_ratio']}"
+              for p in panels]
     plot_exclusion_panels([p["plane"] for p in panels], args.out, titles=titles,
                           suptitle="Fig. 5 of arXiv:2203.13731 (Table-1 best-fit kinetic mixing)")
     if args.json:
@@ -309,19 +334,18 @@ def _reg_fig6(sub) -> None:
 
 
 def _fig6(args) -> int:
-    from ..paper.exclusion_figures import fig6
+    from ..paper.exclusion_figures import FIG6_STATEMENTS, fig6, plane_checks
     from ..plotting.exclusion_plot import plot_exclusion
 
     res, band, checks = fig6(args.n, args.data)
-    plot_exclusion(res, args.out, title=r"$\tilde L_{\mu-\tau}$ (Eq. 5.1), $\varepsilon = g_X/10$")
+    marks = plane_checks(res, FIG6_STATEMENTS, checks)
+    plot_exclusion(res, args.out, marks=marks, title=r"$\tilde L_{\mu-\tau}$ (Eq. 5.1), $\varepsilon = g_X/10$")
     if args.json:
-        print_json({"out": args.out, "checks": checks, **summarise(res, band)})
+        print_json({"out": args.out, "checks": checks, "plane_edges": marks, **summarise(res, band)})
         return 0
     print(f"tilde-Lmu-Ltau, eps e/g_X = e/10 = {res['eps_ratio']:.5f}")
     print_band_table(band)
-    for c in checks:
-        print(f"  {c['statement']}: edge {1e3 * c['edge_gev']:.0f} MeV vs {1e3 * c['paper_gev']:.0f} MeV "
-              f"({100 * c['relative_difference']:+.0f}%, {'OK' if c['within_tolerance'] else 'outside 30%'})")
+    _print_checks(checks, marks)
     print(f"wrote {args.out}")
     return 0
 

@@ -1,7 +1,10 @@
 """Exclusion planes in (m_X, g_X) at fixed εe/g_X (Figs. 3, 5, 6 of arXiv:2203.13731).
 
 For one model and one kinetic-mixing ratio r_ε = εe/g_X, every constraint of the likelihood is
-evaluated on a (g_X, m_X) grid in one batched call per term, and turned into a boolean mask.
+evaluated on a (g_X, m_X) grid in one batched call per term. Each constraint keeps its continuous
+value (``fields``: the term's Δχ², or a search's recast signal ratio R) and the level at which it
+excludes (``levels``: ``EXCLUSION_DELTA_CHI2``, or 1 for R), so that boundaries are contours of a
+smooth function (:mod:`.edges`, the plots); the boolean ``masks`` (field > level) are kept as well.
 
 Definition of "excluded" (documented choice, as the paper's App. B and Sec. 3.4 "within 2σ" rule):
 a constraint excludes a point when its *own* Δχ²_term > 4 (``EXCLUSION_DELTA_CHI2``), each term
@@ -124,9 +127,13 @@ def evaluate_constraints(model, eps_ratio, g, m, terms=None, data="2021", term_o
                          per_search: bool = True, threshold: float = EXCLUSION_DELTA_CHI2) -> dict:
     """Δχ² of every constraint and the exclusion masks at arrays (g, m) of the same shape.
 
-    Returns {"values": {term: Δχ²}, "masks": {key: bool}, "constraints": [meta...],
-    "ratios": {search: R}}. Keys of ``masks`` are term names, and
-    ``"resonances:<search>"`` for the individual searches when ``per_search``.
+    Returns {"values": {term: Δχ²}, "masks": {key: bool}, "fields": {key: continuous value},
+    "levels": {key: exclusion level}, "constraints": [meta...], "ratios": {search: R}}. Keys of
+    ``masks``/``fields`` are term names, and ``"resonances:<search>"`` for the individual searches
+    when ``per_search``. Each meta entry says whether the constraint is a ``fallback`` (an
+    approximation of a measurement whose data are not available here) and whether its confidence
+    level is confirmed (``cl_checked``; False for searches whose CL we could not confirm);
+    ``dashed`` is True for either.
     """
     model = get_model(model)
     r = _check_ratio(eps_ratio)
@@ -139,7 +146,7 @@ def evaluate_constraints(model, eps_ratio, g, m, terms=None, data="2021", term_o
     g = np.asarray(g, dtype=float)
     m = np.asarray(m, dtype=float)
     r_arr = np.full(np.broadcast_shapes(g.shape, m.shape), r)
-    values, masks, meta, ratios = {}, {}, [], {}
+    values, masks, fields, levels, meta, ratios = {}, {}, {}, {}, [], {}
     for t in terms:
         lk = CompositeLikelihood(model, terms=[t], data=data, term_options={t: opts.get(t, {})})
         val = lk.terms_physical(g, r_arr, m)[t]
@@ -151,18 +158,23 @@ def evaluate_constraints(model, eps_ratio, g, m, terms=None, data="2021", term_o
                 for key, R in ratios.items():
                     s = get_search(key)
                     mk = f"resonances:{key}"
-                    masks[mk] = np.asarray(R) >= 1.0
+                    R = np.asarray(R, dtype=float)
+                    masks[mk] = R >= 1.0
+                    fields[mk], levels[mk] = R, 1.0
+                    label = _search_label(key, s.experiment)
                     meta.append({"key": mk, "term": t, "search": key, "kind": "search",
-                                 "label": _search_label(key, s.experiment), "cl": s.cl,
-                                 "arxiv": s.arxiv,
-                                 "rule": f"recast signal ratio R >= 1 (published {100 * s.cl:.0f}% CL)"})
+                                 "label": label, "text": label, "cl": s.cl, "cl_checked": s.cl_checked,
+                                 "fallback": False, "dashed": not s.cl_checked, "arxiv": s.arxiv,
+                                 "rule": f"recast signal ratio R >= 1 (published {100 * s.cl:.0f}% CL"
+                                         + ("" if s.cl_checked else ", CL unconfirmed") + ")"})
                 continue
         masks[t] = val > threshold
+        fields[t], levels[t] = np.asarray(val, dtype=float), float(threshold)
         meta.append({"key": t, "term": t, "kind": "term", "label": TERMS[t].label, "text": TERMS[t].text,
-                     "fallback": TERMS[t].fallback,
+                     "fallback": TERMS[t].fallback, "cl_checked": True, "dashed": TERMS[t].fallback,
                      "rule": f"Delta chi2_{t} > {threshold:g}"})
-    return {"values": values, "masks": masks, "constraints": meta, "ratios": ratios, "terms": terms,
-            "term_options": opts}
+    return {"values": values, "masks": masks, "fields": fields, "levels": levels, "constraints": meta,
+            "ratios": ratios, "terms": terms, "term_options": opts}
 
 
 def exclusion_plane(model, eps_ratio, terms=None, m_grid=None, g_grid=None, data="2021",
@@ -184,7 +196,10 @@ def exclusion_plane(model, eps_ratio, terms=None, m_grid=None, g_grid=None, data
     Returns
     -------
     dict with ``m_grid`` (n_m,), ``g_grid`` (n_g,), ``masks`` {key: bool (n_g, n_m)},
-    ``delta_chi2`` {term: (n_g, n_m)}, ``constraints`` (key, label, kind, rule per mask),
+    ``fields`` {key: continuous Δχ² or R (n_g, n_m)} with ``levels`` {key: level} (excluded where
+    field > level; boundaries: :mod:`bayes_u1x.exclusion.edges`),
+    ``delta_chi2`` {term: (n_g, n_m)}, ``constraints`` (key, label, text, kind, rule, fallback,
+    cl_checked, dashed per constraint),
     ``amu_band`` (see :func:`amu_band`), and metadata
     (model name/label, eps_ratio, data, threshold, terms, term_options, definition).
     """
@@ -202,7 +217,8 @@ def exclusion_plane(model, eps_ratio, terms=None, m_grid=None, g_grid=None, data
                        f"{threshold:g} (2 sigma); resonance searches: recast R >= 1 at the "
                        "published CL"),
         "m_grid": m_grid, "g_grid": g_grid,
-        "masks": ev["masks"], "delta_chi2": ev["values"], "constraints": ev["constraints"],
+        "masks": ev["masks"], "fields": ev["fields"], "levels": ev["levels"],
+        "delta_chi2": ev["values"], "constraints": ev["constraints"],
         "terms": ev["terms"], "term_options": ev["term_options"],
         "amu_band": amu_band(model, r, m_grid, data=data),
     }
@@ -252,7 +268,7 @@ def band_exclusion(model, eps_ratio, terms=None, masses=None, n_g: int = 9, data
         mk = ev["masks"][c["key"]]
         whole = np.all(mk, axis=0) & ok
         anyx = np.any(mk, axis=0) & ok
-        out[c["key"]] = {"label": c["label"], "kind": c["kind"], "whole": whole, "any": anyx,
+        out[c["key"]] = {"label": c["label"], "text": c["text"], "kind": c["kind"], "whole": whole, "any": anyx,
                          "whole_intervals": mass_intervals(masses, whole),
                          "any_intervals": mass_intervals(masses, anyx)}
     return {"model": model.name, "eps_ratio": r, "masses": masses, "band": band, "constraints": out,

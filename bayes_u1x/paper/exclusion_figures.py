@@ -7,10 +7,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..constants import E_CHARGE
-from ..exclusion import band_exclusion, exclusion_plane, mass_intervals
+from ..constants import E_CHARGE, M_MU
+from ..exclusion import band_edge, band_exclusion, exclusion_plane, mass_intervals
+from ..exclusion.edges import grid_step, matching_keys
 from ..physics.kinetic_mixing import muon_loop_eps_ratio
-from .reference import FIG5_PANELS, FIG6_STATEMENTS
+from .reference import FIG3_STATEMENTS, FIG5_PANELS, FIG6_STATEMENTS
+
+#: short names of the constraints of the statements (marks on the figures)
+_SHORT = {"borexino": "Borexino", "ccfr": "CCFR", "resonances:na64_2019_invisible": "NA64",
+          "resonances:babar": "BaBar"}
 
 
 def fig3_eps_ratio() -> float:
@@ -59,8 +64,40 @@ def edge_mass(band: dict, key: str, kind: str, which: str = "whole") -> float:
 
 def fig6_checks(band: dict, tolerance: float = 0.30) -> list[dict]:
     """Compare the band-exclusion edges with the paper's Fig. 6 statements (Sec. 5)."""
+    return _checks(band, FIG6_STATEMENTS, tolerance)
+
+
+def plane_checks(res: dict, statements, band_checks=None) -> list[dict]:
+    """The paper's stated edges next to ours read off the plane's contours
+    (:func:`bayes_u1x.exclusion.band_edge`), for marking them on the figure.
+
+    Each entry: key (the plane's constraint key it marks), paper_gev, ours_gev, text (short, for the
+    figure), statement, grid_step (the plane's mass resolution) and, if ``band_checks`` (the
+    ``fig6_checks``-style list of the direct band evaluation) is given, ``band_edge_gev`` from it."""
+    direct = {c["constraint"]: c["edge_gev"] for c in (band_checks or [])}
     out = []
-    for key, kind, paper_m, text in FIG6_STATEMENTS:
+    for key, kind, paper_m, text in statements:
+        keys = matching_keys(res, key)
+        if not keys:
+            continue
+        ours = band_edge(res, key, kind, "whole")
+        short = _SHORT.get(key, key)
+        mev = r"$2m_\mu$" if abs(paper_m - 2 * M_MU) < 1e-9 else f"{1e3 * paper_m:.0f} MeV"
+        word = "below" if kind == "upper" else "above"
+        out.append({"key": keys[0], "constraint": key, "kind": kind, "paper_gev": paper_m, "ours_gev": ours,
+                    "text": f"paper: {short} {word} ~{mev}", "statement": text, "grid_step": grid_step(res),
+                    "band_edge_gev": direct.get(key, float("nan"))})
+    return out
+
+
+def fig3_checks(band: dict, tolerance: float = 0.30) -> list[dict]:
+    """Eq. 4.1 as a statement about the Fig. 3 band (same form as :func:`fig6_checks`)."""
+    return _checks(band, FIG3_STATEMENTS, tolerance)
+
+
+def _checks(band, statements, tolerance):
+    out = []
+    for key, kind, paper_m, text in statements:
         m = edge_mass(band, key, kind, "whole")
         m_any = edge_mass(band, key, kind, "any")
         rel = m / paper_m - 1.0 if np.isfinite(m) else float("nan")
@@ -70,18 +107,27 @@ def fig6_checks(band: dict, tolerance: float = 0.30) -> list[dict]:
     return out
 
 
+def paper_terms(model) -> tuple[str, ...]:
+    """The constraints of the paper's figures: those of the ``default`` likelihood (the paper's set;
+    the newer COHERENT and 2023 search terms are drawn by ``bayes-u1x plot exclusion --terms``)."""
+    from ..likelihood import PRESETS
+    from ..models import get_model
+    from ..observables import TERMS
+    return tuple(t for t in PRESETS["default"].terms_for(get_model(model)) if TERMS[t].constraint)
+
+
 def fig3(n: int = 120, data="2021", eps_ratio=None, n_band: int = 300):
     """Fig. 3: the L_μ−L_τ plane at the loop-induced mixing; returns (plane, band exclusion)."""
     r = fig3_eps_ratio() if eps_ratio is None else float(eps_ratio)
-    res = exclusion_plane("Lmu-Ltau", r, m_grid=np.geomspace(0.01, 4.0, n), g_grid=np.geomspace(1e-4, 1e-1, n),
-                          data=data)
-    band = band_exclusion("Lmu-Ltau", r, masses=np.geomspace(0.01, 4.0, n_band), data=data)
+    terms = paper_terms("Lmu-Ltau")
+    res = exclusion_plane("Lmu-Ltau", r, terms=terms, m_grid=np.geomspace(0.01, 4.0, n),
+                          g_grid=np.geomspace(1e-4, 1e-1, n), data=data)
+    band = band_exclusion("Lmu-Ltau", r, terms=terms, masses=np.geomspace(0.01, 4.0, n_band), data=data)
     return res, band
 
 
 def fig5(n: int = 100, data="2021", n_band: int = 200) -> list[dict]:
     """Fig. 5 a-f: the six viable vector-like models of Table 1 at their best-fit εe/g_X."""
-    from ..constants import M_MU
 
     out = []
     m = np.geomspace(0.01, 4.0, n)
@@ -89,8 +135,8 @@ def fig5(n: int = 100, data="2021", n_band: int = 200) -> list[dict]:
     masses = np.geomspace(0.01, 4.0, n_band)
     below = masses < 2 * M_MU
     for panel, model, r in FIG5_PANELS:
-        res = exclusion_plane(model, r, m_grid=m, g_grid=g, data=data)
-        band = band_exclusion(model, r, masses=masses, data=data)
+        res = exclusion_plane(model, r, terms=paper_terms(model), m_grid=m, g_grid=g, data=data)
+        band = band_exclusion(model, r, terms=paper_terms(model), masses=masses, data=data)
         # share of the band (in log m below/above the dimuon threshold) each constraint removes
         share = {k: {"below_2mmu_any": float(c["any"][below].mean()),
                      "below_2mmu_whole": float(c["whole"][below].mean()),
@@ -102,7 +148,8 @@ def fig5(n: int = 100, data="2021", n_band: int = 200) -> list[dict]:
 def fig6(n: int = 120, data="2021", n_band: int = 300):
     """Fig. 6: the chiral L̃_{μ−τ} plane at ε = g_X/10; returns (plane, band exclusion, checks)."""
     r = fig6_eps_ratio()
-    res = exclusion_plane("tilde-Lmu-Ltau", r, m_grid=np.geomspace(0.01, 1.0, n), g_grid=np.geomspace(1e-5, 1e-2, n),
-                          data=data)
-    band = band_exclusion("tilde-Lmu-Ltau", r, masses=np.geomspace(0.01, 1.0, n_band), data=data)
+    terms = paper_terms("tilde-Lmu-Ltau")
+    res = exclusion_plane("tilde-Lmu-Ltau", r, terms=terms, m_grid=np.geomspace(0.01, 1.0, n),
+                          g_grid=np.geomspace(1e-5, 1e-2, n), data=data)
+    band = band_exclusion("tilde-Lmu-Ltau", r, terms=terms, masses=np.geomspace(0.01, 1.0, n_band), data=data)
     return res, band, fig6_checks(band)

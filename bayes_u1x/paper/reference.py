@@ -55,6 +55,11 @@ FIG5_PANELS = (
     ("f", "3,-7,-1,-1", -6.97),
 )
 
+#: Eq. 4.1 (Sec. 4.1, ref. [56]) as a statement about the Fig. 3 plane: constraint, kind of edge, mass [GeV]
+FIG3_STATEMENTS = (
+    ("ccfr", "lower", EQ_4_1_MASS, "CCFR excludes the L_mu-L_tau g-2 band above ~0.5 GeV (Eq. 4.1)"),
+)
+
 #: the paper's statements about Fig. 6 (Sec. 5): constraint, kind of edge, mass [GeV]
 FIG6_STATEMENTS = (
     ("borexino", "upper", 0.060, "Borexino excludes the g-2 band below ~60 MeV"),
