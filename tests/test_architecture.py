@@ -14,7 +14,7 @@ PKG = Path(__file__).resolve().parents[1] / "bayes_u1x"
 
 #: layers from the bottom up; a module may import its own layer and the layers below it only
 LAYERS = [
-    {"errors", "constants", "parameters", "package_data", "serialization", "cache", "_minuit", "data"},
+    {"errors", "constants", "parameters", "package_data", "serialization", "provenance", "cache", "_minuit", "data"},
     {"models"},
     {"couplings", "measurements"},
     {"physics"},

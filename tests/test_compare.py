@@ -26,8 +26,22 @@ def test_compare_cli_json_and_files(tmp_path, capsys):
         assert r["method"] == "grid"
     ref = next(r for r in recs if r["model"] == "Lmu-Ltau")
     assert ref["log_bf_vs_lmu_ltau"] == 0.0  # a model against itself
-    assert (tmp_path / "cmp.csv").exists() and (tmp_path / "cmp.png").stat().st_size > 0
-    assert json.loads((tmp_path / "cmp.json").read_text())[0]["model"] in {"Lmu-Ltau", "dark-photon"}
+    # --out is a folder; every product names its prior (and file hash), terms, data set, seed, version
+    import pandas as pd
+
+    from bayes_u1x import __version__
+    from bayes_u1x.inference.priors import load_prior
+
+    sha = load_prior("default", "Lmu-Ltau").sha256
+    assert (out / "comparison.png").stat().st_size > 0
+    for rows in (pd.read_csv(out / "comparison.csv").to_dict("records"),
+                 json.loads((out / "comparison.json").read_text()),
+                 [json.loads(x) for x in (out / "evidence_records.jsonl").read_text().splitlines()]):
+        assert {r["model"] for r in rows} == {"Lmu-Ltau", "dark-photon"}
+        for r in rows:
+            assert r["prior_name"] == "default" and r["prior_sha256"] == sha
+            assert r["terms"] in ("amu", ["amu"]) and str(r["data"]) == "2021" and int(r["seed"]) == 1
+            assert r["package_version"] == __version__
 
 
 def test_compare_cli_bad_model_is_one_line_error(capsys):

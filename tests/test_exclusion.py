@@ -162,7 +162,7 @@ def test_cli_plot_exclusion_json(tmp_path, capsys):
     from bayes_u1x.cli import main
     out = tmp_path / "x.png"
     rc = main(["plot", "exclusion", "--model", "Lmu-Ltau", "--eps-ratio", "loop", "--terms", "borexino,ccfr",
-               "--n-m", "10", "--n-g", "10", "--out", str(out), "--json"])
+               "--n-masses", "10", "--n-couplings", "10", "--out", str(out), "--json"])
     assert rc == 0 and out.stat().st_size > 0
     d = json.loads(capsys.readouterr().out)
     assert d["eps_ratio"] == pytest.approx(muon_loop_eps_ratio("Lmu-Ltau"))

@@ -68,7 +68,7 @@ def test_cli_plot_exclusion_posterior(tmp_path):
     run = _posterior(tmp_path)
     out = tmp_path / "p.png"
     assert main(["plot", "exclusion", "--model", "Lmu-Ltau", "--eps-ratio", "0", "--terms", "ccfr",
-                 "--n-m", "8", "--n-g", "8", "--posterior", str(run), "--out", str(out)]) == 0
+                 "--n-masses", "8", "--n-couplings", "8", "--posterior", str(run), "--out", str(out)]) == 0
     assert out.stat().st_size > 10000
 
 

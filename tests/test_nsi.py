@@ -158,4 +158,4 @@ def test_cli_reproduce_table2_json(capsys):
     assert [b["paper_eps0_bound"] for b in out["bounds"]] == paper
     for b in out["bounds"]:
         assert set(b) >= {"theta", "eps0_bound", "paper_eps0_bound"}
-    assert main(["reproduce", "table2", "--params", "no-such-set"]) == 2  # clean one-line error
+    assert main(["reproduce", "table2", "--nsi-params", "no-such-set"]) == 2  # clean one-line error

@@ -20,6 +20,8 @@ def _register_sample(sub) -> None:
     p.add_argument("--model", help="model name or charges 'cB,ce,cmu,ctau' (overrides the run file)")
     p.add_argument("--run", metavar="FILE", help="run file (TOML) or a shipped run's name, e.g. lmu_ltau")
     p.add_argument("--out", metavar="DIR", help="output folder (default: run.output or results/<name>)")
+    p.add_argument("--label", metavar="TEXT",
+                   help="append '-TEXT' to the output folder (seed studies: --seed 2 --label seed2)")
     p.add_argument("--seed", type=int, help="root seed (numpy SeedSequence)")
     p.add_argument("--terms", help="likelihood terms, comma-separated, or a preset (default, table1, ...)")
     p.add_argument("--data", help="measurement set (2021, 2025)")
@@ -43,10 +45,18 @@ def run_config(args):
                 prior=args.prior, sampler__walkers=getattr(args, "walkers", None),
                 sampler__max_steps=getattr(args, "max_steps", None))
     if args.run:
-        return load_run(args.run, **over)
-    if not args.model:
+        cfg = load_run(args.run, **over)
+    elif not args.model:
         raise ConfigError("give --model MODEL (or a run file with --run FILE)")
-    return default_run(**over)
+    else:
+        cfg = default_run(**over)
+    label = getattr(args, "label", None)
+    if label:
+        if "/" in label or label in (".", ".."):
+            raise ConfigError(f"--label is part of a folder name, not a path: {label!r}")
+        base = cfg.settings["run"]["output"] or f"results/{cfg.name}"
+        cfg = cfg.override(output=f"{base.rstrip('/')}-{label}")
+    return cfg
 
 
 def _sample(args) -> int:
@@ -55,14 +65,18 @@ def _sample(args) -> int:
 
     run = run_config(args).resolve()
     res = run_sampler(run, resume=args.resume, force=args.force, progress=not args.no_progress)
+    from ..plotting.corner_plot import plot_corner
+
+    corner = plot_corner(res.idata, out=res.out_dir / "corner.png")
     summary = summarize(res.idata)
     summary.update(wall_time_s=res.wall_time, steps_this_call=res.n_steps_run, result=str(res.result_path),
-                   checkpoint=str(res.checkpoint_path))
+                   checkpoint=str(res.checkpoint_path), corner=str(corner))
     if args.json:
         print_json(summary)
     else:
         print(format_summary(summary))
-        print(f"wall time {res.wall_time:.1f} s; result {res.result_path}")
+        print(f"wall time {res.wall_time:.1f} s; results in {res.out_dir}/ (posterior.nc, chain.h5, summary.txt, "
+              "summary.json, config.toml, command.txt, corner.png)")
     if not res.converged:
         d = res.diagnostics
         warn(f"not converged after {d.get('steps')} steps (tau {d.get('tau')}, R-hat {d.get('rhat')}, "
@@ -105,7 +119,9 @@ def _register_compare(sub) -> None:
     p.add_argument("--method", default="ti", choices=["ti", "ss", "nested", "grid", "mc"], help="evidence estimator")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--posterior", action="store_true", help="also print az.summary of each posterior (ti/ss)")
-    p.add_argument("--out", default=None, help="write PREFIX.csv, PREFIX.json and PREFIX.png (bar plot)")
+    p.add_argument("--out", default=None, metavar="DIR",
+                   help="output folder: comparison.csv, comparison.json, comparison.png (bar plot) and "
+                        "evidence_records.jsonl (every record with its full provenance)")
     p.set_defaults(func=_compare)
 
 
@@ -132,11 +148,7 @@ def _compare(args) -> int:
                                    method=args.method, seed=args.seed, profile=not args.no_profile,
                                    posterior=args.posterior, settings=parse_settings(args.setting)))
     df = scan_table(recs)
-    if args.out:
-        from ..plotting.evidence_plot import save_evidence_plot
-
-        save_table(df, f"{args.out}.csv", f"{args.out}.json")
-        save_evidence_plot(df, f"{args.out}.png")
+    written = write_comparison(args.out, df, recs, terms, data, prior, args.seed) if args.out else None
     if args.json:
         print_json([{k: rec.get(k) for k in JSON_KEYS} for rec in table_records(df)])
         return 0
@@ -148,6 +160,31 @@ def _compare(args) -> int:
         for r in recs:
             if "posterior_summary" in r:
                 print(f"\n{r['model']}\n{pd.DataFrame(r['posterior_summary']).to_string()}")
-    if args.out:
-        print(f"wrote {args.out}.csv, {args.out}.json, {args.out}.png")
+    if written:
+        print(f"wrote {', '.join(str(p) for p in written)}")
     return 0
+
+
+def write_comparison(out, df, recs, terms, data, prior, seed) -> list:
+    """The comparison products in folder ``out``, each naming its prior, likelihood, data and seed."""
+    from pathlib import Path
+
+    from ..inference.compare import save_table
+    from ..plotting.evidence_plot import save_evidence_plot
+    from ..provenance import caption, environment
+    from ..serialization import dumps
+
+    out = Path(out)
+    if out.suffix in (".csv", ".json", ".png"):
+        from ..errors import ConfigError
+        raise ConfigError(f"--out is a folder (comparison.csv, .json, .png go inside it), got {out}")
+    out.mkdir(parents=True, exist_ok=True)
+    csv, js, png, jl = (out / "comparison.csv", out / "comparison.json", out / "comparison.png",
+                        out / "evidence_records.jsonl")
+    save_table(df, csv, js)
+    sha = recs[0].get("prior_sha256") or ""
+    save_evidence_plot(df, png, caption=caption(likelihood=terms, data=data, prior=f"{recs[0].get('prior_name')} "
+                                                f"(sha256 {sha[:12]})", seed=seed))
+    env = environment()
+    jl.write_text("".join(dumps({**r, "environment": env}) + "\n" for r in recs))
+    return [csv, js, png, jl]

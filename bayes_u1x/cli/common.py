@@ -51,6 +51,34 @@ def positive_int(text: str) -> int:
     return v
 
 
+#: file suffixes a legacy ``--out FILE`` may carry (accepted with a warning: ``--out`` names a folder)
+_FILE_SUFFIXES = (".png", ".jsonl", ".json", ".csv", ".pdf", ".svg")
+
+
+def out_path(text, name: str) -> str:
+    """Where a command writes ``name``: ``--out`` is always a folder (created if needed); an old-style
+    ``--out FILE.png`` is still honoured, with a one-line warning."""
+    import warnings
+    from pathlib import Path
+
+    p = Path(str(text)).expanduser()
+    if p.suffix.lower() in _FILE_SUFFIXES:
+        warnings.warn(f"--out names a folder (the file inside is {name}); writing {p} as given", UserWarning,
+                      stacklevel=2)
+        return str(p)
+    if p.exists() and not p.is_dir():
+        raise argparse.ArgumentTypeError(f"{p} exists and is not a folder")
+    return str(p / name)
+
+
+def out_folder(name: str):
+    """argparse ``type`` for ``--out``: the folder given, resolved to the path of ``name`` inside it."""
+    def convert(text):
+        return out_path(text, name)
+    convert.__name__ = "folder"
+    return convert
+
+
 def print_json(obj) -> None:
     """Print ``obj`` as indented JSON (numpy values converted, NaN -> null)."""
     print(dumps(obj, indent=2, sort_keys=False))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ParameterError
-from .common import json_parent, print_json
+from .common import json_parent, out_folder, print_json
 from .point_commands import add_limit_arguments, compute_combined, compute_limits, data_sets, limit_eps_ratio
 
 
@@ -22,7 +22,8 @@ def _register_corner(tsub) -> None:
     p = tsub.add_parser("corner", parents=[json_parent()],
                         help="corner plot of a posterior (68/95%% contours, g-2 band panel)")
     p.add_argument("result", metavar="RESULT.nc", help="result file (or its folder)")
-    p.add_argument("--out", metavar="PNG", help="output PNG (default: corner.png next to the result)")
+    p.add_argument("--out", metavar="DIR", type=out_folder("corner.png"),
+                   help="output folder for corner.png (default: the result's folder)")
     p.add_argument("--dpi", type=int, default=130)
     p.set_defaults(func=_corner)
 
@@ -42,12 +43,12 @@ def add_plane_arguments(p) -> None:
     p.add_argument("--terms", default=None,
                    help="comma-separated constraints (default: borexino,nsi,coherent,resonances,ccfr,ew_t "
                         "plus apv,ae,texono,charm2 for chiral models)")
-    p.add_argument("--m-min", type=float, default=0.01, help="lowest m_X [GeV] (default 0.01)")
-    p.add_argument("--m-max", type=float, default=4.0, help="highest m_X [GeV] (default 4)")
-    p.add_argument("--n-m", type=int, default=120, help="mass grid points (default 120)")
+    p.add_argument("--mass-min", type=float, default=0.01, help="lowest m_X [GeV] (default 0.01)")
+    p.add_argument("--mass-max", type=float, default=4.0, help="highest m_X [GeV] (default 4)")
+    p.add_argument("--n-masses", type=int, default=120, help="mass grid points (default 120)")
     p.add_argument("--g-min", type=float, default=None, help="lowest g_X (default: from the g-2 band)")
     p.add_argument("--g-max", type=float, default=None, help="highest g_X (default: from the g-2 band)")
-    p.add_argument("--n-g", type=int, default=120, help="coupling grid points (default 120)")
+    p.add_argument("--n-couplings", type=int, default=120, help="coupling grid points (default 120)")
     p.add_argument("--data", default="2021", help="measurement set (default 2021)")
     p.add_argument("--resonance-mode", default="full", choices=("full", "paper"),
                    help="resonance searches: all non-superseded (full, default) or NA64+BaBar 2014 (paper)")
@@ -65,7 +66,8 @@ def _register_exclusion(tsub) -> None:
     p.add_argument("--model", required=True, help="model name or charges 'cB,ce,cmu,ctau'")
     p.add_argument("--eps-ratio", required=True,
                    help="eps e/g_X (a number, or 'loop' for the one-loop mu/tau value of Eq. 5.5)")
-    p.add_argument("--out", default="exclusion.png", help="output PNG (default exclusion.png)")
+    p.add_argument("--out", metavar="DIR", default=".", type=out_folder("exclusion.png"),
+                   help="output folder for exclusion.png (default: the current folder)")
     p.add_argument("--posterior", metavar="RESULT", default=None,
                    help="overlay the 68/95%% credible regions of a posterior (results/<run>/ or its posterior.nc) "
                         "of the same model, eps e/g_X marginalised")
@@ -85,17 +87,17 @@ def parse_eps_ratio(text, model) -> float:
 
 def grids(args, model, r):
     from ..exclusion import default_g_grid
-    if args.n_m < 2 or args.n_g < 2:
-        raise ParameterError("--n-m and --n-g must be at least 2")
-    if not (0 < args.m_min < args.m_max):
-        raise ParameterError("need 0 < --m-min < --m-max")
-    m = np.geomspace(args.m_min, args.m_max, args.n_m)
-    g = default_g_grid(model, r, m, n=args.n_g, data=args.data)
+    if args.n_masses < 2 or args.n_couplings < 2:
+        raise ParameterError("--n-masses and --n-couplings must be at least 2")
+    if not (0 < args.mass_min < args.mass_max):
+        raise ParameterError("need 0 < --mass-min < --mass-max")
+    m = np.geomspace(args.mass_min, args.mass_max, args.n_masses)
+    g = default_g_grid(model, r, m, n=args.n_couplings, data=args.data)
     lo = args.g_min if args.g_min is not None else g[0]
     hi = args.g_max if args.g_max is not None else g[-1]
     if not (0 < lo < hi):
         raise ParameterError("need 0 < --g-min < --g-max")
-    return m, np.geomspace(lo, hi, args.n_g)
+    return m, np.geomspace(lo, hi, args.n_couplings)
 
 
 def term_options(args) -> dict:
@@ -146,7 +148,7 @@ def _exclusion(args) -> int:
     opts = term_options(args)
     res = exclusion_plane(model, r, terms=args.terms, m_grid=m, g_grid=g, data=args.data,
                           term_options=opts, per_search=not args.no_per_search)
-    band = band_exclusion(model, r, terms=args.terms, masses=np.geomspace(args.m_min, args.m_max, 300),
+    band = band_exclusion(model, r, terms=args.terms, masses=np.geomspace(args.mass_min, args.mass_max, 300),
                           data=args.data, term_options=opts, per_search=not args.no_per_search)
     overlay = None
     if args.posterior:
@@ -171,7 +173,8 @@ def report_plane(args, res, band, header: str, extra=None) -> int:
 def _register_limits(tsub) -> None:
     p = tsub.add_parser("limits", parents=[json_parent()], help="PNG of recast g_X limits vs m_X with the Delta a_mu band")
     add_limit_arguments(p)
-    p.add_argument("--out", default="limits.png", help="output PNG (default limits.png)")
+    p.add_argument("--out", metavar="DIR", default=".", type=out_folder("limits.png"),
+                   help="output folder for limits.png (default: the current folder)")
     p.set_defaults(func=_limits)
 
 

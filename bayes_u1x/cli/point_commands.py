@@ -6,7 +6,7 @@ import numpy as np
 from ..errors import ParameterError
 from ..likelihood import ALL_TERMS, PRESETS, CompositeLikelihood
 from ..measurements import available_sets
-from .common import data_parent, json_parent, nsi_options, nsi_parent, print_json
+from .common import data_parent, json_parent, nsi_options, nsi_parent, out_folder, print_json
 
 
 def register(sub) -> None:
@@ -116,7 +116,8 @@ def _register_limits(sub) -> None:
                        description="Recast published resonance-search limits to a U(1)_X model, or (--combined) "
                                    "the combined upper limit of every constraint of the default likelihood.")
     add_limit_arguments(p)
-    p.add_argument("--out", metavar="PNG", default=None, help="with --combined: also write the figure")
+    p.add_argument("--out", metavar="DIR", default=None, type=out_folder("combined_limits.png"),
+                   help="with --combined: also write combined_limits.png into this folder")
     p.set_defaults(func=_limits)
 
 
@@ -133,9 +134,9 @@ def add_limit_arguments(p) -> None:
                    help="target BR(invisible): physical (default) or 0.99 as in DarkCast")
     p.add_argument("--br-dark", type=float, default=0.0, metavar="B",
                    help="dark-sector branching fraction of X (default 0)")
-    p.add_argument("--grid", type=int, default=None, metavar="N",
-                   help="evaluate on N log-spaced masses in [--mass-min, --mass-max] instead of each "
-                        "search's digitised masses")
+    p.add_argument("--n-masses", type=int, default=None, metavar="N",
+                   help="evaluate on N log-spaced masses in [--mass-min, --mass-max] (default: each search's "
+                        "digitised masses; 60 with --combined)")
     p.add_argument("--mass-min", type=float, default=1e-3, help="lowest mass [GeV] (default 0.001)")
     p.add_argument("--mass-max", type=float, default=10.0, help="highest mass [GeV] (default 10)")
     p.add_argument("--data", default=None,
@@ -148,7 +149,6 @@ def add_limit_arguments(p) -> None:
     c.add_argument("--include-amu", action="store_true",
                    help="add the g-2 term to the test (then measured from the best fit in g_X)")
     c.add_argument("--two-sided", action="store_true", help="chi2_1 quantiles 3.84/2.71 instead of 2.71/1.64")
-    c.add_argument("--n-masses", type=int, default=60, help="log-spaced masses (default 60)")
     c.add_argument("--terms", default="default", help="likelihood preset or terms (default: default)")
 
 
@@ -177,13 +177,14 @@ def compute_combined(args) -> list[dict]:
 
     model = get_model(args.model)
     lo, hi = max(args.mass_min, M_X_MIN), min(args.mass_max, M_X_MAX)
-    if not lo < hi or args.n_masses < 2:
+    n_masses = 60 if args.n_masses is None else args.n_masses
+    if not lo < hi or n_masses < 2:
         raise ParameterError("need a mass window inside 10 MeV - 4 GeV and --n-masses >= 2")
     try:
         cls = tuple(float(c) for c in args.cl.split(","))
     except ValueError as exc:
         raise ParameterError(f"--cl must be comma-separated numbers, got {args.cl!r}") from exc
-    masses = np.geomspace(lo, hi, args.n_masses)
+    masses = np.geomspace(lo, hi, n_masses)
     return [combined_limits(model, masses, eps_ratio=args.eps_ratio, data=d, cls=cls, preset=args.terms,
                             include_amu=args.include_amu, convention="two-sided" if args.two_sided else "one-sided")
             for d in data_sets(args, True)]
@@ -217,10 +218,10 @@ def compute_limits(args) -> list[dict]:
     if not (0 < args.mass_min < args.mass_max):
         raise ParameterError("need 0 < --mass-min < --mass-max")
     masses = None
-    if args.grid is not None:
-        if args.grid < 2:
-            raise ParameterError("--grid needs at least 2 points")
-        masses = np.geomspace(args.mass_min, args.mass_max, args.grid)
+    if args.n_masses is not None:
+        if args.n_masses < 2:
+            raise ParameterError("--n-masses needs at least 2 points")
+        masses = np.geomspace(args.mass_min, args.mass_max, args.n_masses)
     curves = limit_curves(args.model, limit_eps_ratio(args, get_model(args.model)), searches=args.search, masses=masses,
                           invisible=args.invisible, br_dark=args.br_dark)
     if masses is None:

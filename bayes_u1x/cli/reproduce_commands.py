@@ -6,7 +6,7 @@ import sys
 import numpy as np
 
 from ..errors import LikelihoodError, ParameterError
-from .common import json_parent, print_json, progress_printer
+from .common import json_parent, out_folder, print_json, progress_printer
 from .plot_commands import print_band_table, report_plane, summarise
 
 TARGETS = ("table1", "table2", "fig1", "fig2", "fig3", "fig4", "fig5", "fig6", "nsi-systematics")
@@ -24,9 +24,10 @@ def register(sub) -> None:
 def _plane_figure(sub, name: str, help: str, n: int):
     """A parser for the exclusion-plane figures: --out PNG, --data, --n grid points, --json."""
     p = sub.add_parser(name, parents=[json_parent()], help=help)
-    p.add_argument("--out", default=f"{name}.png", help=f"PNG path (default {name}.png)")
+    p.add_argument("--out", metavar="DIR", default=".", type=out_folder(f"{name}.png"),
+                   help=f"output folder for {name}.png (default: the current folder)")
     p.add_argument("--data", default="2021", help="measurement set (default 2021, the paper's)")
-    p.add_argument("--n", type=int, default=n, help=f"grid points per axis (default {n})")
+    p.add_argument("--n-grid", type=int, default=n, help=f"grid points per axis (default {n})")
     return p
 
 
@@ -64,7 +65,7 @@ def _table1(args) -> int:
 # --- table2 ------------------------------------------------------------------------------------
 def _reg_table2(sub) -> None:
     p = sub.add_parser("table2", help="NSI oscillation chi^2: refit of Table 3 from Table 2 (App. A)")
-    p.add_argument("--params", default="default",
+    p.add_argument("--nsi-params", default="default",
                    help="shipped NSI parameter set to report (default: 'default'; see --list)")
     p.add_argument("--list", action="store_true", help="list the shipped parameter sets and exit")
     p.add_argument("--refit", action="store_true", help="redo the iminuit fit instead of using a shipped set")
@@ -104,7 +105,7 @@ def _table2(args) -> int:
                                    provenance=f"refit now: {args.starts} random starts, seed {args.seed}, "
                                               f"Yn {'free' if args.free_yn else 'fixed at 1.04'}")
     else:
-        params = parameter_set(args.params)
+        params = parameter_set(args.nsi_params)
     rep = reproduce_table2(params)
     out = {"lambda_min": rep["lambda_min"], "params": rep["params"], "set": rep["name"],
            "provenance": rep["provenance"], "paper_lambda_min": 1.43,
@@ -133,7 +134,7 @@ def _table2(args) -> int:
 def _reg_fig1(sub) -> None:
     p = sub.add_parser("fig1", help="Fig. 1 / Eq. 4.2: upper bound on m_X from a_mu + CCFR trident + T")
     p.add_argument("--json", action="store_true", help="print the curves and m_x_upper_bound_gev as JSON")
-    p.add_argument("--out", metavar="PNG", help="write the figure to this PNG file")
+    p.add_argument("--out", metavar="DIR", type=out_folder("fig1.png"), help="also write fig1.png into this folder")
     p.add_argument("--data", default="2021", help="measurement set (default 2021, the paper's inputs)")
     p.add_argument("--ccfr-method", default="full", choices=("full", "eft"),
                    help="trident calculation: full EPA (default) or the EFT form Eq. 3.21")
@@ -194,7 +195,8 @@ def _fig1(args) -> int:
 # --- fig2 --------------------------------------------------------------------------------------
 def _reg_fig2(sub) -> None:
     p = sub.add_parser("fig2", help="Fig. 2: Δχ²_min over the (α, R) model plane at 200 MeV (PNG)")
-    p.add_argument("--out", default="fig2.png", help="PNG path")
+    p.add_argument("--out", metavar="DIR", default=".", type=out_folder("fig2.png"),
+                   help="output folder for fig2.png (default: the current folder)")
     p.add_argument("--n-alpha", type=int, default=73, help="α grid points over [-π, π] (default 73)")
     p.add_argument("--n-r", type=int, default=30, help="R grid points, 0-1 linear and 1-100 log (default 30)")
     p.add_argument("--zoom-n-alpha", type=int, default=31,
@@ -253,7 +255,7 @@ def _fig3(args) -> int:
     from ..paper.exclusion_figures import FIG3_STATEMENTS, fig3, fig3_checks, plane_checks
     from ..plotting.exclusion_plot import plot_exclusion
 
-    res, band = fig3(args.n, args.data, args.eps_ratio)
+    res, band = fig3(args.n_grid, args.data, args.eps_ratio)
     checks = fig3_checks(band)
     marks = plane_checks(res, FIG3_STATEMENTS, checks)
     plot_exclusion(res, args.out, marks=marks, title=r"$L_\mu - L_\tau$, $\varepsilon e/g_X$ = "
@@ -277,7 +279,8 @@ def _print_checks(checks, marks) -> None:
 # --- fig4 --------------------------------------------------------------------------------------
 def _reg_fig4(sub) -> None:
     p = sub.add_parser("fig4", help="Fig. 4: the N class at m_X = 200 MeV (PNG)")
-    p.add_argument("--out", default="fig4.png", help="PNG path (default fig4.png)")
+    p.add_argument("--out", metavar="DIR", default=".", type=out_folder("fig4.png"),
+                   help="output folder for fig4.png (default: the current folder)")
     p.add_argument("--data", default="2021", help="measurement set")
     p.add_argument("--nsi-params", default=None, metavar="NAME", help="NSI parameter set (App. A refit)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -311,7 +314,7 @@ def _fig5(args) -> int:
     from ..plotting.exclusion_plot import plot_exclusion_panels
     from ..plotting.style import model_tex
 
-    panels = fig5(args.n, args.data)
+    panels = fig5(args.n_grid, args.data)
     titles = [f"{p['panel']}) {model_tex(p['model'])}, " + r"$\varepsilon e/g_X$" + f" = {p['eps_ratio']}"
               for p in panels]
     plot_exclusion_panels([p["plane"] for p in panels], args.out, titles=titles,
@@ -337,7 +340,7 @@ def _fig6(args) -> int:
     from ..paper.exclusion_figures import FIG6_STATEMENTS, fig6, plane_checks
     from ..plotting.exclusion_plot import plot_exclusion
 
-    res, band, checks = fig6(args.n, args.data)
+    res, band, checks = fig6(args.n_grid, args.data)
     marks = plane_checks(res, FIG6_STATEMENTS, checks)
     plot_exclusion(res, args.out, marks=marks, title=r"$\tilde L_{\mu-\tau}$ (Eq. 5.1), $\varepsilon = g_X/10$")
     if args.json:

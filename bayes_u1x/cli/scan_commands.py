@@ -16,7 +16,9 @@ def register(sub) -> None:
                    help="terms or preset (default: default; 'table1' with --mass 0.2 is the paper's Sec. 4.2 scan)")
     p.add_argument("--resonance-mode", default=None, choices=["paper", "full", "smooth"],
                    help="resonance-search treatment (default: the preset's)")
-    p.add_argument("--out", default=None, help="JSON-lines scan file; an existing file is resumed")
+    p.add_argument("--out", default=None, metavar="DIR",
+                   help="output folder: scan.jsonl (or evidence.jsonl with --evidence, plus the comparison "
+                        "table and plot); an existing scan in it is resumed")
     p.add_argument("--force", action="store_true", help="start the scan file over (the old one is kept as .previous)")
     p.add_argument("--processes", type=int, default=None, help="worker processes (default: 2 cores)")
     p.add_argument("--evidence", action="store_true", help="posterior + evidence per model (see compare)")
@@ -34,6 +36,18 @@ def _options(args, lk) -> dict:
     return opts
 
 
+def _scan_file(args):
+    from ..errors import ConfigError
+    from .common import out_path
+
+    if args.out is None:
+        return None
+    try:
+        return out_path(args.out, "evidence.jsonl" if args.evidence else "scan.jsonl")
+    except Exception as exc:  # argparse.ArgumentTypeError: the folder is a file
+        raise ConfigError(f"--out: {exc}") from None
+
+
 def _run(args) -> int:
     from ..likelihood import CompositeLikelihood
 
@@ -45,7 +59,7 @@ def _run(args) -> int:
         return _evidence(args, terms, opts, progress)
     from ..inference.scans import scan
 
-    results = scan(mass=args.mass, max_charge=args.max_charge, terms=terms, data=args.data, out=args.out,
+    results = scan(mass=args.mass, max_charge=args.max_charge, terms=terms, data=args.data, out=_scan_file(args),
                    processes=args.processes, term_options=opts, progress=progress, force=args.force)
     if args.json:
         print_json([{"charges": r["charges"], "delta_chi2": r["delta_chi2"], "eps_ratio": r["eps_ratio"],
@@ -65,7 +79,8 @@ def _evidence(args, terms, opts, progress) -> int:
     from ..inference.compare import format_table, scan_table
     from ..inference.evidence import evidence_scan
 
-    recs = evidence_scan(max_charge=args.max_charge, out=args.out, processes=args.processes,
+    scan_file = _scan_file(args)
+    recs = evidence_scan(max_charge=args.max_charge, out=scan_file, processes=args.processes,
                          scheduler=args.scheduler, progress=progress, force=args.force, terms=terms,
                          term_options=opts, data=args.data, prior=args.prior, method=args.method,
                          settings=parse_settings(args.setting), profile=not args.no_profile)
@@ -73,6 +88,13 @@ def _evidence(args, terms, opts, progress) -> int:
         print_json([{k: r.get(k) for k in ("model", "charges", "log_z", "log_z_err", "method", "log_bf_vs_sm",
                                            "delta_chi2_min", "likelihood", "data", "prior_name")} for r in recs])
         return 0
+    df = scan_table(recs)
+    if args.out and not str(args.out).endswith(".jsonl"):  # a folder (a legacy --out FILE.jsonl gets the scan only)
+        from pathlib import Path
+
+        from .bayes_commands import write_comparison
+
+        write_comparison(Path(scan_file).parent, df, recs, terms, args.data, args.prior, recs[0].get("seed") if recs else None)
     print(file=sys.stderr)
-    print(format_table(scan_table(recs)))
+    print(format_table(df))
     return 0

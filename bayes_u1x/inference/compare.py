@@ -185,7 +185,17 @@ def scan_table(records, reference: str = "Lmu-Ltau") -> pd.DataFrame:
                 abs(c @ ref) / (np.linalg.norm(c) * np.linalg.norm(ref)), 1.0, rtol=0, atol=1e-12):
             reference = r["model"]
             break
-    return comparison_table(res, log_l_sm={r["model"]: r["log_l_sm"] for r in records},
-                            delta_chi2_min={r["model"]: (r["delta_chi2_min"] if r.get("delta_chi2_min") is not None
-                                                         else np.nan) for r in records},
-                            reference=reference)
+    df = comparison_table(res, log_l_sm={r["model"]: r["log_l_sm"] for r in records},
+                          delta_chi2_min={r["model"]: (r["delta_chi2_min"] if r.get("delta_chi2_min") is not None
+                                                       else np.nan) for r in records},
+                          reference=reference)
+    by_model = {r["model"]: r for r in records}
+    for col in PROVENANCE_COLUMNS:  # a Bayes factor means nothing without its prior, terms and data
+        vals = [by_model[m].get(col) for m in df.index]
+        if any(v is not None for v in vals):
+            df[col] = [",".join(v) if isinstance(v, list) else v for v in vals]
+    return df
+
+
+#: per-model provenance kept in the comparison table (and so in its CSV and JSON)
+PROVENANCE_COLUMNS = ("prior_name", "prior_sha256", "likelihood", "terms", "data", "seed", "package_version")

@@ -53,6 +53,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BayesU1XError, ConfigError
+from ..models import get_model
 from ..package_data import shipped_file, shipped_names
 from ..serialization import dumps
 from .priors.files import read_toml_file
@@ -142,8 +143,13 @@ class RunConfig:
     @property
     def name(self) -> str:
         r = self.settings["run"]
+        if r["name"]:
+            return r["name"]
         m = r["model"]
-        return r["name"] or slugify(m if isinstance(m, str) else ",".join(str(x) for x in m))
+        try:  # the model's own folder name, so --model X and a run file of X meet in one folder
+            return get_model(m if isinstance(m, str) else tuple(m)).slug
+        except Exception:  # noqa: BLE001 - an invalid model is reported by resolve(), not here
+            return slugify(m if isinstance(m, str) else ",".join(str(x) for x in m))
 
     def override(self, **kw) -> "RunConfig":
         """A copy with settings replaced: keys ``model``, ``seed``, ``output``, ``terms``, ``data``, ``prior``,
@@ -219,7 +225,7 @@ class RunConfig:
             moves=tuple((str(m), float(w)) for m, w in sm["moves"]),
             checkpoint_seconds=float(sm["checkpoint_seconds"]))
         init = InitSettings(**s["init"])
-        name = self.name if r["name"] or r["model"] else slugify(getattr(model, "name", "") or "run")
+        name = self.name if r["name"] or r["model"] else (getattr(model, "slug", "") or "run")
         out = Path(r["output"] or f"results/{name}").expanduser()
         return Run(name=name, model=model, likelihood=likelihood, prior=prior, sampler=sampler, init=init,
                    seed=int(r["seed"]), output_dir=out, output_prior_draws=int(s["output"]["prior_draws"]),

@@ -71,3 +71,23 @@ def format_targets(diag: dict, sampler) -> str:
     return (f"tau {tau:.1f} (need {sampler.tau_multiple:g} tau: {mark(diag.get('tau_ok'))}), "
             f"R-hat {rhat:.4f} (< {sampler.rhat_max:g}: {mark(diag.get('rhat_ok'))}), "
             f"ESS {ess:.0f} (>= {sampler.min_ess:g}: {mark(diag.get('ess_ok'))})")
+
+
+def steps_needed(diag: dict, sampler) -> int | None:
+    """Estimated total steps for every criterion to hold (None before τ is defined).
+
+    τ criterion: ``tau_multiple`` × τ_max; ESS grows about linearly with the run, so
+    steps × min_ess / ESS_min; an unmet R̂ adds one more check interval. Capped at ``max_steps``.
+    """
+    n = int(diag.get("steps") or 0)
+    tau = max(diag["tau"]) if diag.get("tau") else float("inf")
+    if not n or not np.isfinite(tau):
+        return None
+    need = float(sampler.tau_multiple) * tau
+    if diag.get("ess_bulk"):
+        ess = min(diag["ess_bulk"] + diag["ess_tail"])
+        if ess > 0:
+            need = max(need, n * float(sampler.min_ess) / ess)
+    if not diag.get("rhat_ok"):
+        need = max(need, n + sampler.check_every)
+    return int(min(max(need, n), sampler.max_steps))

@@ -1,7 +1,7 @@
 """Starting positions of the walkers: a ball around the best point plus good prior draws.
 
-The best point is the better of the profile minimum (:func:`bayes_u1x.inference.profile.find_minima`,
-mass free, over the prior box) and the best of a large vectorised prior draw. Half the walkers (the
+The best point is the global minimum over the prior box (:func:`bayes_u1x.inference.minimum.global_minimum`,
+mass free, started also from the best of a large vectorised prior draw), or that draw if better. Half the walkers (the
 ``init.ball_fraction``) start in a small ball around it, the rest at prior draws whose Δχ² is within
 ``init.max_delta_chi2`` of the best, so no walker starts on the flat g_X → 0 plateau unless that
 plateau is itself compatible with the best fit, and every good-fit region of the prior (the g−2
@@ -32,12 +32,12 @@ class InitInfo:
                 "n_draw": self.n_draw, "notes": list(self.notes)}
 
 
-def _profile_minimum(likelihood, prior):
-    """(θ, Δχ²) of the best profile minimum over the prior box (mass free), or None."""
-    from .profile import find_minima
+def _profile_minimum(likelihood, prior, draws):
+    """(θ, Δχ²) of the global minimum over the prior box (mass free; the shared finder, also
+    started from the best of ``draws``), or None."""
+    from .minimum import global_minimum
 
-    bounds = {nm: (float(lo), float(hi)) for nm, (lo, hi) in zip(prior.names, prior.bounds)}
-    minima = [m for m in find_minima(likelihood, bounds, fixed_mass=None)
+    minima = [m for m in global_minimum(likelihood, prior, points=draws, n_draws=0)
               if np.all(np.isfinite(np.asarray(m.theta, dtype=float)))]
     if not minima:
         return None
@@ -45,12 +45,18 @@ def _profile_minimum(likelihood, prior):
     return np.asarray(best.theta, dtype=float).reshape(3), float(best.delta_chi2)
 
 
-def initial_walkers(logpost: LogPosterior, nwalkers: int, init, rng) -> tuple[np.ndarray, InitInfo]:
-    """Starting positions (nwalkers, 3) and what was done (``init``: :class:`~.config.InitSettings` or dict)."""
+def initial_walkers(logpost: LogPosterior, nwalkers: int, init, rng, log=None) -> tuple[np.ndarray, InitInfo]:
+    """Starting positions (nwalkers, 3) and what was done (``init``: :class:`~.config.InitSettings` or dict).
+    ``log``: called with one line per initialisation stage (progress)."""
+    import time
+
+    say = log or (lambda msg: None)
+    t0 = time.perf_counter()
     init = init.as_dict() if hasattr(init, "as_dict") else dict(init)
     prior = logpost.prior
     method = init.get("method", "auto")
     notes = []
+    say(f"init 1/3: Δχ² at {int(init['prior_draws'])} prior draws ...")
     draws = prior.sample(int(init["prior_draws"]), rng)
     chi = logpost.delta_chi2(draws)
     finite = np.isfinite(chi)
@@ -61,7 +67,10 @@ def initial_walkers(logpost: LogPosterior, nwalkers: int, init, rng) -> tuple[np
     best, best_chi = draws[i_best], float(chi[i_best])
     used = "prior"
     if method in ("auto", "profile"):
-        prof = _profile_minimum(logpost.likelihood, prior) if hasattr(logpost.likelihood, "model") else None
+        say(f"init 2/3: best draw Δχ² = {best_chi:.4g} ({time.perf_counter() - t0:.1f} s); global minimum "
+            "(grid, g-2 sheet, search gaps, best draws; iminuit) ...")
+        best_draws = draws[np.argsort(np.where(finite, chi, np.inf))[:500]]  # Δχ² already known: no re-evaluation
+        prof = _profile_minimum(logpost.likelihood, prior, best_draws) if hasattr(logpost.likelihood, "model") else None
         if prof is None:
             if method == "profile":
                 raise SamplingError("init.method = 'profile' needs a physics likelihood with a profile minimum")
@@ -75,6 +84,8 @@ def initial_walkers(logpost: LogPosterior, nwalkers: int, init, rng) -> tuple[np
             else:
                 notes.append(f"profile minimum (Δχ² = {th_chi:.4g}) worse than the best prior draw "
                              f"({best_chi:.4g}): used the draw")
+    say(f"init 3/3: start at Δχ² = {best_chi:.4g} ({used}); placing {nwalkers} walkers "
+        f"({time.perf_counter() - t0:.1f} s so far)")
     # ball scale: a fraction of the prior's central 99% width in every parameter
     width = np.quantile(draws, 0.995, axis=0) - np.quantile(draws, 0.005, axis=0)
     scale = float(init["ball_scale"]) * width

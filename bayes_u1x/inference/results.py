@@ -49,6 +49,7 @@ def build_inference_data(state, terms, names, diagnostics: dict, run=None, prior
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "more chains than draws" for short runs is expected
         idata = az.from_dict(posterior=posterior, log_likelihood=loglik, sample_stats=stats, **kw)
+    comp_attrs = _component_labels(idata, run, terms, names, blobs)
     n_iter = max(state.iteration, 1)
     idata.sample_stats["acceptance_rate"] = xr.DataArray(state.accepted / n_iter, dims=["chain"],
                                                          coords={"chain": idata.posterior.chain.values})
@@ -60,8 +61,14 @@ def build_inference_data(state, terms, names, diagnostics: dict, run=None, prior
     if all_chi.size:
         k = np.unravel_index(np.nanargmin(np.where(np.isfinite(all_chi), all_chi, np.inf)), all_chi.shape)
         best_theta, best_chi = state.chain[k], float(all_chi[k])
-    if init.get("best_theta") is not None and init.get("best_delta_chi2", math.inf) <= best_chi:
-        best_theta, best_chi = np.asarray(init["best_theta"]), float(init["best_delta_chi2"])
+    start_chi = float(init.get("best_delta_chi2", math.inf))
+    source = "chain"
+    if init.get("best_theta") is not None and start_chi <= best_chi:
+        best_theta, best_chi, source = np.asarray(init["best_theta"]), start_chi, "start"
+    lowered = None
+    if source == "chain" and math.isfinite(start_chi) and best_chi < start_chi - 0.05:
+        lowered = {"delta_chi2": best_chi, "theta": [float(x) for x in best_theta], "reported": start_chi,
+                   "found_by": "the chain"}
 
     attrs = {
         "bayes_u1x_result": "posterior",
@@ -76,6 +83,8 @@ def build_inference_data(state, terms, names, diagnostics: dict, run=None, prior
         "init": _json(init),
         "best_fit_theta": _json(None if best_theta is None else list(best_theta)),
         "best_fit_delta_chi2": best_chi if math.isfinite(best_chi) else float("nan"),
+        "best_fit_source": source,
+        "best_fit_lowered": _json(lowered),
         "n_steps": int(state.iteration),
         "n_walkers": int(state.chain.shape[1]),
         "identity": state.attrs.get("identity", ""),
@@ -105,9 +114,30 @@ def build_inference_data(state, terms, names, diagnostics: dict, run=None, prior
                       "prior_spec": _json(prior.spec())})
         if hasattr(prior, "describe"):
             attrs["prior"] = _json(prior.describe())
+    attrs.update(comp_attrs)
     for grp in idata.groups():
         idata[grp].attrs.update(attrs)
     return idata
+
+
+def _component_labels(idata, run, terms, names, blobs) -> dict:
+    """Label every kept draw by component (:mod:`.components`): stored as ``sample_stats.component``
+    (codes) with the names and gap windows in the attrs. Needs the run's physics likelihood."""
+    import xarray as xr
+
+    from .components import labels
+
+    lk = getattr(run, "likelihood", None)
+    if lk is None or not hasattr(lk, "sm_terms") or blobs.size == 0:
+        return {}
+    theta = np.stack([np.asarray(idata.posterior[nm]).ravel() for nm in names], axis=-1)
+    chi = {t: np.swapaxes(blobs[..., j], 0, 1).ravel() for j, t in enumerate(terms)}
+    lab, windows = labels(theta, chi, lk.sm_terms(), lk)
+    order = list(dict.fromkeys(lab))
+    codes = np.array([order.index(x) for x in lab], dtype=np.int8).reshape(idata.posterior.sizes["chain"], -1)
+    idata.sample_stats["component"] = xr.DataArray(
+        codes, dims=["chain", "draw"], coords={"chain": idata.posterior.chain.values, "draw": idata.posterior.draw.values})
+    return {"component_names": _json(order), "search_gap_windows": _json(windows)}
 
 
 def save_results(idata, path) -> Path:
@@ -167,6 +197,16 @@ def summarize(idata) -> dict:
         per_term[t] = {"mean": float(np.mean(chi)), "median": float(np.median(chi))}
     total = np.asarray(idata.sample_stats["delta_chi2"])
     diag = result_attr(idata, "diagnostics", {})
+    components = []
+    if "component" in idata.sample_stats:
+        from .components import decompose
+
+        order = result_attr(idata, "component_names", [])
+        lab = np.array(order, dtype=object)[np.asarray(idata.sample_stats["component"]).ravel()]
+        theta = np.stack([np.asarray(idata.posterior[nm]).ravel() for nm in names], axis=-1)
+        chi = {t: -2.0 * np.asarray(idata.log_likelihood[t]).ravel() for t in terms}
+        components = [c.to_dict() for c in decompose(theta, chi, {}, label=lab,
+                                                      windows=result_attr(idata, "search_gap_windows", []))]
     return {
         "model": idata.posterior.attrs.get("model_name"),
         "model_label": idata.posterior.attrs.get("model_label"),
@@ -181,6 +221,10 @@ def summarize(idata) -> dict:
         "delta_chi2_total": {"mean": float(np.mean(total)), "min": float(np.min(total))},
         "best_fit_theta": result_attr(idata, "best_fit_theta"),
         "best_fit_delta_chi2": float(idata.posterior.attrs.get("best_fit_delta_chi2", float("nan"))),
+        "best_fit_lowered": result_attr(idata, "best_fit_lowered"),
+        "components": components,
+        "prior": result_attr(idata, "prior", None),
+        "likelihood": result_attr(idata, "likelihood", None),
         "diagnostics": diag,
         "seed": idata.posterior.attrs.get("seed"),
         "package_version": idata.posterior.attrs.get("package_version"),
@@ -198,8 +242,11 @@ def _num(x, fmt: str) -> str:
 
 def format_summary(summary: dict) -> str:
     """Human-readable text of :func:`summarize` (missing diagnostics of short runs print as nan)."""
+    lk = summary.get("likelihood") or {}
+    prior = summary.get("prior") or {}
     lines = [f"model {summary['model']} {summary['model_label'] or ''}".rstrip(),
-             f"terms: {', '.join(summary['terms'])} (data set {summary['data_set']})",
+             f"likelihood {lk.get('preset', 'custom')}: {', '.join(summary['terms'])} (data set {summary['data_set']})"
+             + (f"; prior {prior.get('name')} (sha256 {str(prior.get('sha256', ''))[:12]})" if prior else ""),
              f"{summary['n_walkers']} walkers x {summary['n_steps']} steps, {summary['draws_kept']} draws kept; "
              f"converged: {'yes' if summary['converged'] else 'NO'}"]
     d = summary.get("diagnostics") or {}
@@ -219,4 +266,20 @@ def format_summary(summary: dict) -> str:
     if bf:
         lines.append(f"best fit: log10_g = {_num(bf[0], '.4g')}, eps_ratio = {_num(bf[1], '.4g')}, "
                      f"log10_m = {_num(bf[2], '.4g')}  (Δχ² = {_num(summary['best_fit_delta_chi2'], '.4g')})")
+    low = summary.get("best_fit_lowered")
+    if low:
+        from .minimum import describe_lower
+
+        lines.append("note: " + describe_lower(low, low.get("found_by", "the chain")))
+    comps = summary.get("components") or []
+    if sum(c["fraction"] >= 0.05 for c in comps) > 1:
+        from .components import Component, format_components
+
+        lines.append("the posterior has separate components (mean and sd above describe none of them):")
+        lines.extend(format_components([Component(**c) for c in comps]))
+    gap = next((c for c in comps if c["name"] == "gap islands"), None)
+    if gap and gap["fraction"] > 0:
+        where = ", ".join(f"{lo:.3g}–{hi:.3g} GeV" for lo, hi in gap["windows"])
+        lines.append(f"note: {100 * gap['fraction']:.1f} % of the posterior mass lies in m_X windows no "
+                     f"selected search covers ({where}): there it rests on the absence of a measurement")
     return "\n".join(lines)

@@ -30,9 +30,10 @@ import numpy as np
 from ..errors import Interrupted, SamplingError
 from .checkpoint import (CHECKPOINT_NAME, ChainState, CheckpointBackend, emcee_blobs, read_checkpoint,
                          remove_stale_temporaries, validate_state, write_checkpoint)
-from .convergence import convergence
+from .convergence import convergence, format_targets, steps_needed
 from .initialisation import initial_walkers
 from .posterior import LogPosterior, check_prior_against_likelihood
+from .run_folder import SUMMARY_JSON, SUMMARY_TEXT, write_command, write_config, write_summary
 from .runtime import StopFlag, exclusive_lock
 
 RESULT_NAME = "posterior.nc"
@@ -98,9 +99,10 @@ def _move_to_previous(out_dir: Path, names, log) -> None:
     log(f"starting over: kept the previous {', '.join(p.name for p in present)} in {prev}")
 
 
-def _fresh_state(logpost, run, identity, terms, init_ss, sampler_ss, log) -> ChainState:
+def _fresh_state(logpost, run, identity, terms, init_ss, sampler_ss, log, progress=False) -> ChainState:
     nwalkers, ndim = run.sampler.walkers, run.prior.ndim
-    p0, info = initial_walkers(logpost, nwalkers, run.init, np.random.default_rng(init_ss))
+    p0, info = initial_walkers(logpost, nwalkers, run.init, np.random.default_rng(init_ss),
+                               log=log if progress else None)
     rows = logpost(p0)
     for note in info.notes:
         log(f"init: {note}")
@@ -170,9 +172,12 @@ def _run_locked(run, out_dir, resume, force, progress, write_result, log) -> Sam
         raise SamplingError(f"{result_path} exists without a checkpoint to resume: pass --force to start "
                             "over (the previous result is kept in previous/)")
     if state is None:
-        _move_to_previous(out_dir, (CHECKPOINT_NAME, RESULT_NAME), log)
-        state = _fresh_state(logpost, run, identity, terms, init_ss, sampler_ss, log)
+        _move_to_previous(out_dir, (CHECKPOINT_NAME, RESULT_NAME, SUMMARY_JSON, SUMMARY_TEXT), log)
+        state = _fresh_state(logpost, run, identity, terms, init_ss, sampler_ss, log, progress)
         write_checkpoint(ckpt, state)
+    if getattr(run, "config", None) is not None and hasattr(run.model, "slug"):
+        write_config(run, out_dir)
+        write_command(out_dir)
     else:
         state.attrs["settings"] = run.config.to_json()  # stopping rules may have changed
         log(f"resuming {ckpt} at step {state.iteration}")
@@ -192,8 +197,10 @@ def _run_locked(run, out_dir, resume, force, progress, write_result, log) -> Sam
     diag = convergence(state.chain, s, prior.names) if n0 >= s.check_every else {"converged": False}
     n_run = 0
     last_ckpt = time.perf_counter()
-    bar = tqdm(total=s.max_steps, initial=n0, disable=not progress, desc="sampling", unit="step",
-               file=sys.stderr, dynamic_ncols=True)
+    # the bar's total is the estimated length of the run (τ, ESS and R̂ targets), not max_steps
+    est = steps_needed(diag, s) if diag.get("steps") else None
+    bar = tqdm(total=est or min(n0 + s.check_every, s.max_steps), initial=n0, disable=None if progress else True,
+               desc="sampling (estimated length)", unit="step", file=sys.stderr, dynamic_ncols=True)
     try:
         with StopFlag() as stop:
             while not diag.get("converged") and backend.iteration < s.max_steps:
@@ -216,9 +223,16 @@ def _run_locked(run, out_dir, resume, force, progress, write_result, log) -> Sam
                 last_ckpt = time.perf_counter()
                 if backend.iteration % s.check_every == 0 or backend.iteration >= s.max_steps:
                     diag = convergence(snap.chain, s, prior.names)
-                    bar.set_postfix(tau=f"{max(diag['tau']):.0f}",
-                                    ess=f"{min(diag['ess_bulk'] + diag['ess_tail']) if diag['ess_bulk'] else 0:.0f}",
-                                    rhat=f"{max(diag['rhat']) if diag['rhat'] else float('nan'):.3f}")
+                    est = steps_needed(diag, s)
+                    bar.total = max(est or 0, backend.iteration + (0 if diag.get("converged") else s.check_every))
+                    bar.total = min(bar.total, s.max_steps)
+                    bar.set_postfix_str(format_targets(diag, s), refresh=False)
+                    bar.refresh()
+                    if progress:  # one line per check (the only progress on a non-terminal)
+                        left = bar.total - backend.iteration
+                        line = f"step {backend.iteration}: {format_targets(diag, s)}" + (
+                            f"; about {left} more steps" if left > 0 and not diag.get("converged") else "")
+                        (bar.write(line, file=sys.stderr) if not bar.disable else log(line))
     finally:
         bar.close()
 
@@ -236,6 +250,10 @@ def _run_locked(run, out_dir, resume, force, progress, write_result, log) -> Sam
         idata = build_inference_data(final, terms=terms, names=prior.names, diagnostics=diag, run=run,
                                      prior_draws=prior_draws)
         save_results(idata, result_path)
+        from .results import format_summary, summarize
+
+        summary = summarize(idata)
+        write_summary(out_dir, summary, format_summary(summary))
     return SampleResult(out_dir=out_dir, result_path=result_path, checkpoint_path=ckpt,
                         converged=bool(diag.get("converged")), diagnostics=diag, wall_time=wall,
                         n_steps_run=n_run, idata=idata)

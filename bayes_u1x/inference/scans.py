@@ -110,9 +110,11 @@ class ScanFile:
             new = not self.path.exists() or self.path.stat().st_size == 0
             self._fh = open(self.path, "ab")
             if new:
+                from ..provenance import environment
+
                 self._write({"bayes_u1x_scan": SCAN_FORMAT, "kind": kind, "settings": settings,
                              "settings_sha256": settings_digest(settings), "package_version": __version__,
-                             "created": time.strftime("%Y-%m-%d %H:%M:%S")})
+                             "created": time.strftime("%Y-%m-%d %H:%M:%S"), "environment": environment()})
             else:
                 with open(self.path, "rb") as rf:
                     rf.seek(-1, os.SEEK_END)
@@ -253,7 +255,8 @@ def profile_model(model, mass: float | None = 0.2, terms="default", data="2021",
     minima = find_minima(lk, fixed_mass=mass, grid_shape=grid_shape, max_seeds=max_seeds,
                          polish_above=polish_above)
     best = minima[0]
-    return {"model": model.name, "charges": [float(x) for x in model.table1],
+    return {"model": model.name, "display": model.display, "charges": [float(x) for x in model.table1],
+            "likelihood": lk.label, "data": lk.data.name, "term_options": lk.term_options,
             "delta_chi2": best.delta_chi2, "eps_ratio": best.eps_ratio, "g_x": best.g_x,
             "m_x_gev": best.m_x, "viable": bool(is_viable(best.delta_chi2)), "terms": best.terms,
             "is_valid": best.is_valid, "method": best.method, "at_limit": list(best.at_limit),

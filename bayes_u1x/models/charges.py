@@ -13,6 +13,7 @@ sum c_N = sum c_alpha and sum c_N^3 = sum c_alpha^3 (:mod:`.anomalies`).
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -99,10 +100,42 @@ class Model:
             return f"({_fmt(cB)}; {_fmt(ce)}, {_fmt(cm)}, {_fmt(ct)})"
         return self.name
 
+    @property
+    def display(self) -> str:
+        """The one way a model is shown: ``name (c_B; c_e, c_μ, c_τ)``, or the charges alone for an
+        unnamed model (whose name is its charges)."""
+        lab = self.label()
+        if lab == self.name or lab.replace(" ", "") == self.name:
+            return lab
+        return f"{self.name} {lab}" if self.is_vectorlike else self.name
+
+    @property
+    def slug(self) -> str:
+        """A folder name: the lower-cased name (``lmu_ltau``), for an unnamed vector-like model its
+        generator (``3b_7le_lmu_ltau`` for 3B − 7L_e − L_μ − L_τ); '+' is kept so signs stay apart."""
+        text = self.name
+        if self.is_vectorlike and self.label().replace(" ", "") == self.name:
+            text = generator_name(self.table1)
+        out = re.sub(r"[^a-z0-9+]+", "_", text.lower()).strip("_")
+        return out or "model"
+
     def __str__(self) -> str:  # pragma: no cover - cosmetic
-        return f"{self.name} {self.label()}"
+        return self.display
 
 
+
+
+def generator_name(table1) -> str:
+    """The charge combination as a generator, e.g. (3; -7, -1, -1) -> '3B-7Le-Lmu-Ltau'."""
+    parts = []
+    for coef, sym in zip(table1, ("B", "Le", "Lmu", "Ltau")):
+        c = Fraction(coef)
+        if c == 0:
+            continue
+        mag = "" if abs(c) == 1 else _fmt(abs(c))
+        sign = "-" if c < 0 else ("+" if parts else "")
+        parts.append(f"{sign}{mag}{sym}")
+    return "".join(parts) or "dark-photon"
 
 
 def _check_size(values, name: str) -> None:

@@ -2,7 +2,11 @@
 
 Main triangle (``corner``): log10 g_X, εe/g_X, log10 m_X/GeV with 68% and 95% highest-density
 2-D contours (the ``levels`` are probability mass enclosed), 1-D marginals with the 16/50/84%
-quantiles, and the best fit (profile minimum, or the lowest-Δχ² sample if better) marked.
+quantiles, and the best fit (profile minimum, or the lowest-Δχ² sample if better) marked. A
+multimodal posterior (several components of :mod:`bayes_u1x.inference.components`) is drawn in grey
+with each component overlaid in its own colour (1-D heights = its share of the mass); its header lists
+the components' masses and 68 % intervals instead of median ± quantile titles, which would describe
+none of them. The header names the likelihood, data set and prior.
 
 Extra panel (upper right): the derived muon coupling g_X |q_V^μ| (q_V^μ = x_μ − εe/g_X for a
 vector-like model, Eq. 2.4 with the kinetic-mixing shift) against m_X, over the band where the
@@ -19,6 +23,8 @@ from ..errors import ResultsError
 
 #: 2-D contour levels: probability mass enclosed (68%, 95%)
 LEVELS = (0.68, 0.95)
+#: one colour per posterior component (bayes_u1x.inference.components), largest first
+COMPONENT_COLOURS = ("tab:blue", "tab:orange", "tab:green", "tab:purple")
 
 
 def amu_band(m_x, data_set: str = "2021", n_sigma: float = 2.0):
@@ -62,22 +68,47 @@ def corner_figure(idata, title: str | None = None, band: bool = True):
     from ..parameters import LABELS as PARAMETER_LABELS
     from ..inference.results import result_attr
 
+    from ..inference.results import summarize
+
     names, x = _samples(idata)
     best = result_attr(idata, "best_fit_theta")
     labels = [PARAMETER_LABELS.get(n, n) for n in names]
-    fig = corner.corner(x, labels=labels, levels=LEVELS, quantiles=(0.16, 0.5, 0.84),
-                        show_titles=True, title_fmt=".3g", plot_datapoints=False, fill_contours=True,
-                        smooth=1.0, bins=40, truths=best, truth_color="tab:red",
-                        color="tab:blue", labelpad=0.05)
+    comps = [c for c in summarize(idata).get("components", []) if c["fraction"] >= 0.05]
+    multimodal = len(comps) > 1
+    ranges = [(float(np.min(x[:, i])), float(np.max(x[:, i]))) for i in range(x.shape[1])]
+    # a median ± quantile title describes no part of a multimodal posterior: titles only for one mode
+    fig = corner.corner(x, labels=labels, levels=LEVELS, quantiles=None if multimodal else (0.16, 0.5, 0.84),
+                        show_titles=not multimodal, title_fmt=".3g", plot_datapoints=False, fill_contours=True,
+                        smooth=1.0, bins=40, truths=best, truth_color="tab:red", range=ranges,
+                        color="tab:gray" if multimodal else "tab:blue", labelpad=0.05)
+    comp_lines = []
+    if multimodal:
+        lab = np.array(result_attr(idata, "component_names", []), dtype=object)[
+            np.asarray(idata.sample_stats["component"]).ravel()]
+        for c, colour in zip(comps, COMPONENT_COLOURS):
+            sel = lab == c["name"]
+            corner.corner(x[sel], fig=fig, color=colour, weights=np.full(int(sel.sum()), 1.0 / len(x)),
+                          levels=LEVELS, plot_datapoints=False, plot_density=False, fill_contours=False,
+                          no_fill_contours=True, smooth=1.0, bins=40, range=ranges,
+                          hist_kwargs={"color": colour, "lw": 1.2})
+            iv = c["intervals"]
+            comp_lines.append(f"{c['name']} ({colour.removeprefix('tab:')}): {100 * c['fraction']:.0f} %; "
+                              f"log10 g_X {iv['log10_g']['68'][0]:.2f}..{iv['log10_g']['68'][1]:.2f}, "
+                              f"log10 m_X {iv['log10_m']['68'][0]:.2f}..{iv['log10_m']['68'][1]:.2f} (68 %)")
     fig.set_size_inches(9.5, 9.5)
     attrs = idata.posterior.attrs
     terms = result_attr(idata, "terms", [])
+    prior = result_attr(idata, "prior", None) or {}
+    lk = result_attr(idata, "likelihood", None) or {}
     if title is None:
         title = (f"{attrs.get('model_name', '')} {attrs.get('model_label', '')}\n"
-                 f"terms: {', '.join(terms)}\n"
-                 f"data {attrs.get('data_set', '?')}; {'converged' if attrs.get('converged') else 'NOT converged'}; "
+                 f"likelihood {lk.get('preset', '')}: {', '.join(terms)}\n"
+                 f"data {attrs.get('data_set', '?')}; prior {prior.get('name', attrs.get('prior_source', '?'))}; "
+                 f"{'converged' if attrs.get('converged') else 'NOT converged'}\n"
                  f"contours 68/95%; red: best fit")
-    fig.text(0.60, 0.995, title, ha="left", va="top", fontsize=8)
+        if comp_lines:
+            title += "\ncomponents (grey: all):\n" + "\n".join(comp_lines)
+    fig.text(0.60, 0.995, title, ha="left", va="top", fontsize=7.5)
 
     if band and attrs.get("model_charges"):
         ax = fig.add_axes([0.66, 0.67, 0.31, 0.25])

@@ -38,8 +38,9 @@ def plot_evidence(df, quantity: str = "log_bf_vs_sm", ax=None, jeffreys: bool = 
     return ax
 
 
-def save_evidence_plot(df, path, dpi: int = 120):
-    """:func:`plot_evidence` of ``df`` saved as a PNG."""
+def save_evidence_plot(df, path, dpi: int = 120, caption: str | None = None):
+    """:func:`plot_evidence` of ``df`` saved as a PNG; ``caption`` (prior, likelihood, data, seed,
+    version: :func:`bayes_u1x.provenance.caption`) is printed under the axes."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -47,6 +48,9 @@ def save_evidence_plot(df, path, dpi: int = 120):
 
     ax = plot_evidence(df)
     ax.figure.tight_layout()
+    if caption:
+        ax.figure.subplots_adjust(bottom=ax.figure.subplotpars.bottom + 0.06)
+        ax.figure.text(0.01, 0.01, caption, fontsize=6.5, ha="left", va="bottom", wrap=True)
     ax.figure.savefig(path, dpi=dpi)
     plt.close(ax.figure)
     return path

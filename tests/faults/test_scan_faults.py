@@ -92,8 +92,14 @@ def test_11_scan_never_appends_to_a_file_that_is_not_a_scan_file(tmp_path, cli):
     toml = tmp_path / "run.toml"
     toml.write_text('[run]\nmodel = "Lmu-Ltau"\n')
     rc, _, err = cli("scan", "--max-charge", "2", "--terms", "amu", "--processes", "1", "--out", toml)
-    assert rc == 2 and one_line_error(err) and "not a bayes_u1x scan file" in err
+    assert rc == 2 and one_line_error(err) and "not a folder" in err  # --out is a folder
     assert toml.read_text() == '[run]\nmodel = "Lmu-Ltau"\n'
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    (folder / "scan.jsonl").write_text('[run]\nmodel = "Lmu-Ltau"\n')  # something else under the scan's name
+    rc, _, err = cli("scan", "--max-charge", "2", "--terms", "amu", "--processes", "1", "--out", folder)
+    assert rc == 2 and one_line_error(err) and "not a bayes_u1x scan file" in err
+    assert (folder / "scan.jsonl").read_text() == '[run]\nmodel = "Lmu-Ltau"\n'
     # an endless one-line file is refused after reading at most one bounded line
     huge = tmp_path / "huge.jsonl"
     with huge.open("wb") as fh:
@@ -102,8 +108,8 @@ def test_11_scan_never_appends_to_a_file_that_is_not_a_scan_file(tmp_path, cli):
     with pytest.raises(ResultsError, match="not a bayes_u1x scan file"):
         read_scan_file(huge)
     assert time.time() - t0 < 10
-    rc, _, err = cli("scan", "--max-charge", "2", "--terms", "amu", "--processes", "1", "--out", "/dev/full")
-    assert rc == 2 and one_line_error(err) and "not a regular file" in err
+    with pytest.raises(ResultsError, match="not a regular file"):
+        scan(mass=0.2, out="/dev/full", **SMALL)
 
 
 def test_11_records_are_keyed_and_a_cut_line_is_recomputed(tmp_path):

@@ -92,6 +92,7 @@ class CountingLogLike:
         self.log_like = log_like
         self.ndim = ndim
         self.n_evals = 0
+        self.best_theta, self.best_log_like = None, -np.inf  # the best point seen (for Δχ²_min checks)
 
     def __call__(self, theta) -> np.ndarray:
         theta = np.atleast_2d(np.asarray(theta, dtype=float))
@@ -106,7 +107,16 @@ class CountingLogLike:
         if np.any(np.isnan(out)) or np.any(out == np.inf):
             raise EvidenceError("log_like returned NaN or +inf")
         self.n_evals += theta.shape[0]
+        i = int(np.argmax(out))
+        if out[i] > self.best_log_like:
+            self.best_theta, self.best_log_like = theta[i].copy(), float(out[i])
         return out
+
+    def best_point(self) -> dict | None:
+        """{"theta", "log_like"} of the best point evaluated, or None."""
+        if self.best_theta is None:
+            return None
+        return {"theta": [float(x) for x in self.best_theta], "log_like": self.best_log_like}
 
 
 class Timer:

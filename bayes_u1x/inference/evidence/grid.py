@@ -176,6 +176,7 @@ def grid_evidence(log_like, prior, *, rtol: float = 1e-3, n0: int = 16, max_eval
     log_z = float(shift + np.log(tot) - np.log(pmass))
     extra = {"n_boxes": int(len(I)), "n_passes": n_passes, "rel_err_estimate": float(err / tot),
              "prior_mass": float(pmass), "settings": {"rtol": rtol, "n0": n0}, "history": history[-5:]}
+    extra["best_point"] = counted.best_point()
     return EvidenceResult(log_z, float(err / tot), "grid", counted.n_evals, timer.elapsed, extra)
 
 

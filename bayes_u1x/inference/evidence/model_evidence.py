@@ -101,16 +101,26 @@ def model_evidence(model, *, terms="default", data="2021", prior="default", meth
         ref = profile_reference(lk, pr, **kw.pop("reference_options", {}))
         dchi = float(min(ref.info["delta_chi2"]))
     elif profile:
-        from ..profile import find_minima
+        from ..minimum import global_minimum
 
-        b = {n: (float(lo), float(hi)) for n, (lo, hi) in zip(pr.names, pr.bounds)}
-        dchi = float(find_minima(lk, bounds=b, max_seeds=3)[0].delta_chi2)
+        dchi = float(global_minimum(lk, pr, max_seeds=3)[0].delta_chi2)
     res = evidence(lk, pr, method=method, seed=seed, settings=kw,
                    reference=ref if ref is not None else (False if method in ("ti", "ss") else True))
+    lower = None
+    if dchi is not None:
+        from ..minimum import lower_point
+
+        pts = [p["theta"] for p in [res.extra.get("best_point")] if p]
+        if "posterior_samples" in res.extra:
+            pts.extend(np.asarray(res.extra["posterior_samples"])[:5000].tolist())
+        lower = lower_point(lk, dchi, pts, prior=pr) if pts else None
+        if lower is not None:
+            lower["found_by"] = f"the {method} evidence run"
+            dchi = lower["delta_chi2"]
     lsm = sm_log_likelihood(lk)
-    out = {"model": model.name, "charges": [float(x) for x in model.table1], "log_z": res.log_z,
+    out = {"model": model.name, "display": model.display, "charges": [float(x) for x in model.table1], "log_z": res.log_z,
            "log_z_err": res.log_z_err, "method": method, "log_l_sm": lsm, "log_bf_vs_sm": res.log_z - lsm,
-           "delta_chi2_min": dchi, "terms": list(lk.terms), "likelihood": lk.label,
+           "delta_chi2_min": dchi, "delta_chi2_min_lowered": lower, "terms": list(lk.terms), "likelihood": lk.label,
            "term_options": lk.term_options, "data": str(lk.data.name), "prior": str(pr.source),
            "prior_name": pr.name, "prior_sha256": pr.sha256,
            "eps_prior_centre": (pr.loop or {}).get("centre") if getattr(pr, "loop", None) else None,

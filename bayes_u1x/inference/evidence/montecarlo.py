@@ -33,4 +33,4 @@ def prior_monte_carlo(log_like, prior, *, n: int = 1_000_000, n_chunks: int = 50
     z = means.mean()
     se = means.std(ddof=1) / np.sqrt(n_chunks)
     return EvidenceResult(float(top + np.log(z)), float(se / z), "mc", ll.n_evals, timer.elapsed,
-                          {"n": size * n_chunks, "n_chunks": n_chunks, "seed": seed})
+                          {"n": size * n_chunks, "n_chunks": n_chunks, "seed": seed, "best_point": ll.best_point()})

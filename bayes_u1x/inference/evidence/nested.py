@@ -130,5 +130,6 @@ def nested_evidence(log_like, prior, *, n_live: int = 500, dlogz: float = 0.05, 
              "dynesty_version": dynesty.__version__,
              "settings": {"n_live": n_live, "dlogz": dlogz, "sample": sample, "bound": bound,
                           "n_runs": n_runs, "seed": seed, "dynamic": dynamic, **skw}}
+    extra["best_point"] = counted.best_point()
     return EvidenceResult(float(np.mean(logz)), max(prop, between), "nested", counted.n_evals,
                           timer.elapsed, extra)

@@ -199,7 +199,7 @@ def pilot_components(log_like, prior, n_pilot: int, n_components: int, rng, shri
     idx = rng.choice(len(th), size=n_components, p=w)
     mean = w @ th
     sd = np.sqrt(w @ (th - mean) ** 2)
-    return th[idx], np.tile(np.maximum(sd * shrink, 1e-6), (n_components, 1)), ll
+    return th[idx], np.tile(np.maximum(sd * shrink, 1e-6), (n_components, 1)), ll, th
 
 
 def profile_reference(likelihood, prior, *, minima=None, prior_weight: float = 0.4, max_components: int = 6,
@@ -215,13 +215,20 @@ def profile_reference(likelihood, prior, *, minima=None, prior_weight: float = 0
     evenly between the minima and pilot groups.
     """
     rng = np.random.default_rng(seed)
-    from ..profile import find_minima
+    from ..minimum import global_minimum
 
     bounds = np.asarray(prior.bounds, dtype=float)
+    pilot = None
+    if n_pilot and n_pilot_components:
+        pilot = pilot_components(likelihood.log_likelihood, prior, n_pilot, n_pilot_components, rng)
     if minima is None:
-        pb = {n: (float(lo), float(hi)) for n, (lo, hi) in zip(("log10_g", "eps_ratio", "log10_m"), bounds)}
-        minima = find_minima(likelihood, bounds=pb, grid_shape=grid_shape, max_seeds=max_components,
-                             within=50.0)
+        # the shared global-minimum finder, also started from the best pilot draws
+        best_draws = None
+        if pilot is not None:
+            th, ll = pilot[3], pilot[2]
+            best_draws = th[np.argsort(-ll)[:500]]
+        minima = global_minimum(likelihood, prior, points=best_draws, n_draws=0, grid_shape=grid_shape,
+                                max_seeds=max_components, within=50.0)
     centres = np.array([np.asarray(m.theta, dtype=float) for m in minima[:max_components]])
 
     def f(x):
@@ -234,8 +241,8 @@ def profile_reference(likelihood, prior, *, minima=None, prior_weight: float = 0
         scales[k, 2] = bounds[2, 1] - bounds[2, 0]
     comps = minima_reference(prior, centres, scales, df=df, free_axes={2}).components
     weights = [1.0 / len(comps)] * len(comps)
-    if n_pilot and n_pilot_components:
-        pc, ps, _ = pilot_components(likelihood.log_likelihood, prior, n_pilot, n_pilot_components, rng)
+    if pilot is not None:
+        pc, ps = pilot[0], pilot[1]
         pcomps = minima_reference(prior, pc, ps, df=df).components
         comps += pcomps
         weights += [1.0 / len(pcomps)] * len(pcomps)

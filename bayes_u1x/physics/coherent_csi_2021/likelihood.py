@@ -122,8 +122,12 @@ def log_response(z, a, b, derivatives=False):
 
 
 def signal_at(s0, a, b, z):
-    """CEvNS grid s(z) = s⁰ exp(Σ_k φ_k(z_k)) for s0 (k, bins), a, b (k, 3, bins), z (k, 3)."""
-    return s0 * np.exp(np.minimum(log_response(np.asarray(z, dtype=float), a, b), 700.0))
+    """CEvNS grid s(z) = s⁰ exp(Σ_k φ_k(z_k)) for s0 (k, bins), a, b (k, 3, bins), z (k, 3).
+
+    At couplings far inside the excluded region s⁰ itself is huge and the product may overflow to
+    inf; :meth:`_Problem.chi2` turns that into χ² = inf (excluded), never NaN."""
+    with np.errstate(over="ignore"):
+        return s0 * np.exp(np.minimum(log_response(np.asarray(z, dtype=float), a, b), 700.0))
 
 
 class _Problem:
@@ -173,12 +177,13 @@ class _Problem:
         return (1.0 + x[:, :1]) * s + self.B0 + x[:, 4:] @ self.B
 
     def chi2(self, x, rows):
-        mu = self.mean(x, rows)
-        ok = np.all(mu > 0, axis=1)
-        logmu = np.log(np.where(mu > 0, mu, 1.0))
-        val = 2.0 * np.sum(mu - self.n + self.nlogn - self.n * logmu, axis=1)
-        val = val + self.pull(x)[0]
-        return np.where(ok, val, np.inf)
+        with np.errstate(over="ignore", invalid="ignore"):
+            mu = self.mean(x, rows)
+            ok = np.all((mu > 0) & np.isfinite(mu), axis=1)
+            logmu = np.log(np.where(ok[:, None], mu, 1.0))
+            val = 2.0 * np.sum(mu - self.n + self.nlogn - self.n * logmu, axis=1)
+            val = val + self.pull(x)[0]
+        return np.where(ok & ~np.isnan(val), val, np.inf)
 
     def derivatives(self, x, rows):
         """(gradient (k, 7), full Hessian (k, 7, 7), Gauss–Newton Hessian (k, 7, 7)).
