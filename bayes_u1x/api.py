@@ -19,7 +19,7 @@ def _likelihood(likelihood):
     return likelihood if hasattr(likelihood, "terms_theta") else CompositeLikelihood(likelihood)
 
 
-def sample(likelihood=None, prior="default", *, run=None, out=None, seed: int | None = None,
+def sample(likelihood=None, prior="default", *, run=None, out=None, seed: int | None = None, label=None,
            resume: bool = False, force: bool = False, progress: bool = False, **sampler):
     """Sample the posterior of a likelihood under a prior with emcee; returns a
     :class:`~bayes_u1x.inference.sample.SampleResult` (``.idata``: ArviZ InferenceData).
@@ -29,6 +29,8 @@ def sample(likelihood=None, prior="default", *, run=None, out=None, seed: int | 
     :class:`~bayes_u1x.inference.priors.Prior` or a prior file / shipped name), or ``run`` (a run file,
     a shipped run's name or a :class:`~bayes_u1x.inference.config.RunConfig`). ``sampler`` keywords
     override the [sampler] settings (``walkers``, ``max_steps``, ...); ``seed`` the root seed.
+    Results go to ``out`` or the run's folder ``results/<name>`` (``-<label>`` appended if given), the
+    same folder the command line uses (:mod:`bayes_u1x.inference.run_folder`).
     """
     from .inference.config import RunConfig, default_run, load_run
     from .inference.sample import run_sampler
@@ -43,8 +45,10 @@ def sample(likelihood=None, prior="default", *, run=None, out=None, seed: int | 
     else:
         lk = _likelihood(likelihood)
         resolved = default_run(**over).resolve(likelihood=lk, prior=prior)
-    return run_sampler(resolved, out_dir=None if out is None else Path(out), resume=resume, force=force,
-                       progress=progress)
+    out_dir = Path(out) if out is not None else resolved.output_dir
+    if label:
+        out_dir = out_dir.with_name(f"{out_dir.name}-{label}")
+    return run_sampler(resolved, out_dir=out_dir, resume=resume, force=force, progress=progress)
 
 
 def profile(likelihood, *, mass: float | None = None, bounds=None, within: float = 1.0, **kw):

@@ -16,4 +16,5 @@ def test_notebook_runs_reduced(monkeypatch):
     NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NB.parent)}}).execute()
     text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
     assert "prior kinetic_mixing_loop, data 2025" in text
+    assert "not physics" in text  # the smoke test says what it is
     assert os.environ["BAYES_U1X_NB_REDUCED"] == "1"

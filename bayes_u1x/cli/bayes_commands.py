@@ -140,10 +140,15 @@ def _compare(args) -> int:
         prior = prior or str(run.prior.source)
         data = data or run.likelihood.data.name
     terms, data, prior = terms or "default", data or "2021", prior or "default"
-    recs = []
-    for name in args.models:
+    import time
+
+    recs, t0 = [], time.perf_counter()
+    for k, name in enumerate(args.models):
         if not args.json:
-            print(f"{name}: {args.method} ...", file=sys.stderr, flush=True)
+            left = "" if not k else (f"; about {(time.perf_counter() - t0) / k * (len(args.models) - k):.0f} s "
+                                     "left")
+            print(f"model {k + 1}/{len(args.models)} {name}: {args.method} ({time.perf_counter() - t0:.0f} s so far"
+                  f"{left})", file=sys.stderr, flush=True)
         recs.append(model_evidence(name, terms=terms, term_options=term_options, data=data, prior=prior,
                                    method=args.method, seed=args.seed, profile=not args.no_profile,
                                    posterior=args.posterior, settings=parse_settings(args.setting)))

@@ -79,16 +79,42 @@ def out_folder(name: str):
     return convert
 
 
+def model_file(path: str, model, kind: str | None = None) -> str:
+    """Fill the ``{model}`` of an :func:`out_folder` file name with the model's folder name
+    (``limits_{model}.png`` -> ``limits_lmu_ltau.png``); ``kind`` replaces the name's first word."""
+    from pathlib import Path
+
+    from ..models import get_model
+
+    p = Path(path)
+    if "{model}" not in p.name:
+        return path
+    name = p.name if kind is None else f"{kind}_{p.name.split('_', 1)[1]}"
+    return str(p.with_name(name.replace("{model}", get_model(model).slug)))
+
+
 def print_json(obj) -> None:
     """Print ``obj`` as indented JSON (numpy values converted, NaN -> null)."""
     print(dumps(obj, indent=2, sort_keys=False))
 
 
 def progress_printer(json_mode: bool, what: str = "models"):
-    """A ``progress(done, total)`` callback printing ``done/total what`` on one stderr line."""
+    """A ``progress(done, total)`` callback: a tqdm bar on stderr (done/total, rate, time left),
+    counting from the first record of this call so that a resumed scan's ETA is honest."""
+    state: dict = {}
+
     def progress(done, total):
-        if not json_mode:
-            print(f"\r{done}/{total} {what}", end="", file=sys.stderr, flush=True)
+        if json_mode:
+            return
+        from tqdm.auto import tqdm
+
+        bar = state.get("bar")
+        if bar is None:
+            bar = state["bar"] = tqdm(total=total, initial=done - 1, desc=what, unit=what.rstrip("s") or "item",
+                                      file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
     return progress
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ParameterError
-from .common import json_parent, out_folder, print_json
+from .common import json_parent, model_file, out_folder, print_json
 from .point_commands import add_limit_arguments, compute_combined, compute_limits, data_sets, limit_eps_ratio
 
 
@@ -66,8 +66,8 @@ def _register_exclusion(tsub) -> None:
     p.add_argument("--model", required=True, help="model name or charges 'cB,ce,cmu,ctau'")
     p.add_argument("--eps-ratio", required=True,
                    help="eps e/g_X (a number, or 'loop' for the one-loop mu/tau value of Eq. 5.5)")
-    p.add_argument("--out", metavar="DIR", default=".", type=out_folder("exclusion.png"),
-                   help="output folder for exclusion.png (default: the current folder)")
+    p.add_argument("--out", metavar="DIR", default=".", type=out_folder("exclusion_{model}.png"),
+                   help="output folder for exclusion_<model>.png (default: the current folder)")
     p.add_argument("--posterior", metavar="RESULT", default=None,
                    help="overlay the 68/95%% credible regions of a posterior (results/<run>/ or its posterior.nc) "
                         "of the same model, eps e/g_X marginalised")
@@ -143,6 +143,7 @@ def _exclusion(args) -> int:
     from ..plotting.exclusion_plot import plot_exclusion
 
     model = get_model(args.model)
+    args.out = model_file(args.out, model)
     r = parse_eps_ratio(args.eps_ratio, model)
     m, g = grids(args, model, r)
     opts = term_options(args)
@@ -173,14 +174,16 @@ def report_plane(args, res, band, header: str, extra=None) -> int:
 def _register_limits(tsub) -> None:
     p = tsub.add_parser("limits", parents=[json_parent()], help="PNG of recast g_X limits vs m_X with the Delta a_mu band")
     add_limit_arguments(p)
-    p.add_argument("--out", metavar="DIR", default=".", type=out_folder("limits.png"),
-                   help="output folder for limits.png (default: the current folder)")
+    p.add_argument("--out", metavar="DIR", default=".", type=out_folder("limits_{model}.png"),
+                   help="output folder for limits_<model>.png (combined_<model>.png with --combined; "
+                        "default: the current folder)")
     p.set_defaults(func=_limits)
 
 
 def _limits(args) -> int:
     from ..models import get_model
 
+    args.out = model_file(args.out, args.model, "combined" if args.combined else "limits")
     if args.combined:
         from ..plotting.combined_plot import plot_combined_limits
         plot_combined_limits(compute_combined(args), args.out)

@@ -6,7 +6,7 @@ import numpy as np
 from ..errors import ParameterError
 from ..likelihood import ALL_TERMS, PRESETS, CompositeLikelihood
 from ..measurements import available_sets
-from .common import data_parent, json_parent, nsi_options, nsi_parent, out_folder, print_json
+from .common import data_parent, json_parent, model_file, nsi_options, nsi_parent, out_folder, print_json
 
 
 def register(sub) -> None:
@@ -116,8 +116,8 @@ def _register_limits(sub) -> None:
                        description="Recast published resonance-search limits to a U(1)_X model, or (--combined) "
                                    "the combined upper limit of every constraint of the default likelihood.")
     add_limit_arguments(p)
-    p.add_argument("--out", metavar="DIR", default=None, type=out_folder("combined_limits.png"),
-                   help="with --combined: also write combined_limits.png into this folder")
+    p.add_argument("--out", metavar="DIR", default=None, type=out_folder("combined_{model}.png"),
+                   help="with --combined: also write combined_<model>.png into this folder")
     p.set_defaults(func=_limits)
 
 
@@ -235,6 +235,7 @@ def _limits(args) -> int:
     if args.combined:
         results = compute_combined(args)
         if args.out:
+            args.out = model_file(args.out, args.model)
             from ..plotting.combined_plot import plot_combined_limits
             plot_combined_limits(results, args.out)
         if args.json:
