@@ -68,12 +68,15 @@ def evidence(likelihood, prior="default", method: str = "ti", *, seed: int = 1, 
     return _evidence(_likelihood(likelihood), prior, method, seed=seed, settings=settings)
 
 
-def compare(models, *, prior="default", terms="default", data="2021", method: str = "ti", seed: int = 1,
+def compare(models, *, prior="default", terms="default", data=None, method: str = "ti", seed: int = 1,
             settings=None, profile: bool = True):
     """The evidence comparison table (a pandas DataFrame, best model first) of several models."""
     from .inference.compare import scan_table
     from .inference.evidence import model_evidence
 
+    from .measurements import DEFAULT_SET
+
+    data = DEFAULT_SET if data is None else data
     recs = [model_evidence(m, terms=terms, data=data, prior=prior, method=method, seed=seed, settings=settings,
                            profile=profile) for m in models]
     return scan_table(recs)

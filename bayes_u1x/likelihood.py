@@ -155,7 +155,8 @@ class CompositeLikelihood:
         self.model = get_model(model)
         parsed = parse_terms(terms)
         self.preset = parsed if isinstance(parsed, Preset) else None
-        self.terms = parsed.terms_for(self.model) if self.preset else parsed
+        self.data = load_measurements(data)
+        self.terms = self.data.preset_terms(parsed.terms_for(self.model)) if self.preset else parsed
         opts = self.preset.options_dict() if self.preset else {}
         opts = {k: v for k, v in opts.items() if k in self.terms}
         for k, v in (term_options or {}).items():
@@ -170,7 +171,6 @@ class CompositeLikelihood:
         for k, v in opts.items():
             get_term(k).check_options(v)
         self.term_options = opts
-        self.data = load_measurements(data)
         self._terms = tuple((t, TERMS[t], opts.get(t, {})) for t in self.terms)
         lo = max(TERMS[t].valid_mass_range[0] for t in self.terms)
         hi = min(TERMS[t].valid_mass_range[1] for t in self.terms)

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from .errors import DataError
 from .package_data import load_toml
 
+#: the reference paper's inputs (``reproduce`` pins them)
+PAPER_SET = "2021"
+#: the set every entry point uses unless told otherwise
 DEFAULT_SET = "2021"
 
 
@@ -28,6 +31,18 @@ class MeasurementSet:
 
     def get(self, key, default=None):
         return self.values.get(key, default)
+
+    def preset_terms(self, terms) -> tuple[str, ...]:
+        """A preset's terms with this set's substitutions applied (``[<set>.preset_terms]``: a term ->
+        the terms that measure the same thing with today's data, e.g. the 2017 CsI COHERENT term ->
+        CsI 2021 + LAr). Explicit term lists are never rewritten: only presets follow the data set."""
+        subs = self.values.get("preset_terms", {})
+        out: list[str] = []
+        for t in terms:
+            for new in subs.get(t, [t]):
+                if new not in out:
+                    out.append(new)
+        return tuple(out)
 
     @property
     def delta_amu(self) -> tuple[float, float]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 
 from ..errors import EXIT_NOT_CONVERGED
+from ..measurements import DEFAULT_SET, available_sets
 from .common import json_parent, parse_settings, print_json, settings_parent, warn
 
 
@@ -115,7 +116,7 @@ def _register_compare(sub) -> None:
     p.add_argument("--prior", default=None, help="prior file or name (default: priors/default.toml); "
                    "'kinetic_mixing_loop' centres eps e/g_X on the model's one-loop mixing")
     p.add_argument("--terms", default=None, help="likelihood terms or preset (default: 'default')")
-    p.add_argument("--data", default=None, choices=["2021", "2025"], help="measurement set (default 2021)")
+    p.add_argument("--data", default=None, help=f"measurement set ({', '.join(available_sets())}; default {DEFAULT_SET})")
     p.add_argument("--method", default="ti", choices=["ti", "ss", "nested", "grid", "mc"], help="evidence estimator")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--posterior", action="store_true", help="also print az.summary of each posterior (ti/ss)")
@@ -126,7 +127,7 @@ def _register_compare(sub) -> None:
 
 
 def _compare(args) -> int:
-    from ..inference.compare import format_table, save_table, scan_table, table_records
+    from ..inference.compare import format_table, scan_table, table_records
     from ..inference.evidence import model_evidence
 
     terms, data, prior, term_options = args.terms, args.data, args.prior, None
@@ -139,7 +140,7 @@ def _compare(args) -> int:
         term_options = None if args.terms else run.likelihood.term_options
         prior = prior or str(run.prior.source)
         data = data or run.likelihood.data.name
-    terms, data, prior = terms or "default", data or "2021", prior or "default"
+    terms, data, prior = terms or "default", data or DEFAULT_SET, prior or "default"
     import time
 
     recs, t0 = [], time.perf_counter()

@@ -130,7 +130,10 @@ def json_parent() -> argparse.ArgumentParser:
 
 def data_parent() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(add_help=False)
-    p.add_argument("--data", default="2021", help="measurement set (2021: the paper's inputs; 2025)")
+    from ..measurements import DEFAULT_SET, available_sets
+
+    p.add_argument("--data", default=DEFAULT_SET,
+                   help=f"measurement set ({', '.join(available_sets())}; default {DEFAULT_SET})")
     return p
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ParameterError
+from ..measurements import DEFAULT_SET
 from .common import json_parent, model_file, out_folder, print_json
 from .point_commands import add_limit_arguments, compute_combined, compute_limits, data_sets, limit_eps_ratio
 
@@ -49,7 +50,7 @@ def add_plane_arguments(p) -> None:
     p.add_argument("--g-min", type=float, default=None, help="lowest g_X (default: from the g-2 band)")
     p.add_argument("--g-max", type=float, default=None, help="highest g_X (default: from the g-2 band)")
     p.add_argument("--n-couplings", type=int, default=120, help="coupling grid points (default 120)")
-    p.add_argument("--data", default="2021", help="measurement set (default 2021)")
+    p.add_argument("--data", default=DEFAULT_SET, help=f"measurement set (default {DEFAULT_SET})")
     p.add_argument("--resonance-mode", default="full", choices=("full", "paper"),
                    help="resonance searches: all non-superseded (full, default) or NA64+BaBar 2014 (paper)")
     p.add_argument("--ccfr-method", default=None, choices=("full", "eft"),

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..errors import ConfigError
+from ..measurements import DEFAULT_SET
 
 MOVES = ("stretch", "de", "walk", "kde", "lkde")
 #: moves refused with a reason: emcee 3.1.6's DESnookerMove samples a 3-D standard normal with
@@ -71,7 +72,7 @@ class RunSection(_Section):
     model: str | list[int | float | str] = ""
     prior: str = "default"
     terms: str | list[str] = "default"
-    data: str = "2021"
+    data: str = DEFAULT_SET
     seed: int = Field(20220328, ge=0, le=MAX_SEED)
     output: str = ""
 

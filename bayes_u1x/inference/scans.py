@@ -28,6 +28,7 @@ import numpy as np
 from .. import __version__
 from ..errors import Interrupted, ResultsError
 from ..likelihood import CompositeLikelihood
+from ..measurements import DEFAULT_SET
 from ..models import Model, get_model
 from ..serialization import dumps, to_jsonable
 from .profile import find_minima
@@ -246,7 +247,7 @@ def run_scan(jobs, worker, *, kind: str, settings: dict, out=None, executor=None
 
 
 # --- the profile scan (Sec. 4.2) -----------------------------------------------------------------
-def profile_model(model, mass: float | None = 0.2, terms="default", data="2021", term_options=None,
+def profile_model(model, mass: float | None = 0.2, terms="default", data=DEFAULT_SET, term_options=None,
                   grid_shape=(41, 121, 21), max_seeds: int = 4, polish_above: float | None = 10.0) -> dict:
     """Profile one model over (log10 g_X, εe/g_X) (at fixed mass) and summarise its best minimum."""
     model = get_model(model)
@@ -268,7 +269,7 @@ def _profile_worker(payload):
     return profile_model(tuple(charges), **kw)
 
 
-def scan(models=None, mass: float | None = 0.2, terms="default", data="2021", out=None,
+def scan(models=None, mass: float | None = 0.2, terms="default", data=DEFAULT_SET, out=None,
          processes: int | None = None, max_charge: int = 10, term_options=None, progress=None,
          executor=None, force: bool = False, **profile_kw) -> list[dict]:
     """Profile every model (default: the enumerated vector-like models with |charges| <= max_charge).

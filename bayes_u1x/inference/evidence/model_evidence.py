@@ -19,6 +19,7 @@ import numpy as np
 from ... import __version__
 from ...errors import EvidenceError
 from ...likelihood import CompositeLikelihood
+from ...measurements import DEFAULT_SET
 from ...models import get_model
 from ..priors import load_prior
 from ._base import EvidenceResult, sm_log_likelihood
@@ -80,7 +81,7 @@ def _posterior_summary(samples):
     return az.summary(az.from_dict(posterior=post), kind="stats")
 
 
-def model_evidence(model, *, terms="default", data="2021", prior="default", method: str = "ti",
+def model_evidence(model, *, terms="default", data=DEFAULT_SET, prior="default", method: str = "ti",
                    settings: dict | None = None, profile: bool = True, posterior: bool = False,
                    seed: int = 1, term_options=None) -> dict:
     """ln Z of one model (mass marginalised) and what the comparison table needs, as a JSON-ready dict.
@@ -149,7 +150,7 @@ def evidence_scan(models=None, *, max_charge: int = 10, out=None, processes: int
 
     models = enumerate_vector_models(max_charge) if models is None else [get_model(m) for m in models]
     kw.setdefault("terms", "default")
-    lk = CompositeLikelihood(models[0] if models else "Lmu-Ltau", terms=kw["terms"], data=kw.get("data", "2021"),
+    lk = CompositeLikelihood(models[0] if models else "Lmu-Ltau", terms=kw["terms"], data=kw.get("data", DEFAULT_SET),
                              term_options=kw.get("term_options") or {})
     pr = load_prior(kw.get("prior", "default"), models[0] if models else "Lmu-Ltau")
     settings = {"likelihood": lk.label, "term_options": lk.term_options, "data": lk.data.name,
