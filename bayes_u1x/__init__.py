@@ -12,8 +12,8 @@ The public API (everything below is importable from ``bayes_u1x``; modules load 
 - the likelihood — :class:`CompositeLikelihood`, :class:`Preset`, :data:`PRESETS`, :data:`TERMS`, :class:`Term`;
 - priors and runs — :class:`Prior`, :func:`load_prior`, :class:`RunConfig`, :class:`Run`, :func:`load_run`,
   :func:`default_run`;
-- inference — :func:`sample`, :func:`profile`, :func:`evidence`, :func:`compare`, :func:`load_results`,
-  :func:`summarize`;
+- inference — :func:`sample`, :func:`profile`, :func:`global_minimum`, :func:`evidence`, :func:`compare`,
+  :func:`limits` (combined CL upper limits on g_X), :func:`load_results`, :func:`summarize`;
 - errors — :class:`BayesU1XError` and its kinds (:mod:`bayes_u1x.errors`).
 """
 from importlib import import_module
@@ -38,7 +38,8 @@ _API = {
     "RunConfig": ("inference.config", "RunConfig"), "Run": ("inference.config", "Run"),
     "load_run": ("inference.config", "load_run"), "default_run": ("inference.config", "default_run"),
     "sample": ("api", "sample"), "profile": ("api", "profile"), "evidence": ("api", "evidence"),
-    "compare": ("api", "compare"), "load_results": ("inference.results", "load_results"),
+    "compare": ("api", "compare"), "limits": ("exclusion.combined", "combined_limits"),
+    "global_minimum": ("inference.minimum", "global_minimum"), "load_results": ("inference.results", "load_results"),
     "summarize": ("inference.results", "summarize"),
     "BayesU1XError": ("errors", "BayesU1XError"), "ModelError": ("errors", "ModelError"),
     "ParameterError": ("errors", "ParameterError"), "LikelihoodError": ("errors", "LikelihoodError"),
