@@ -165,7 +165,7 @@ def _compare(args) -> int:
 
         for r in recs:
             if "posterior_summary" in r:
-                print(f"\n{r['model']}\n{pd.DataFrame(r['posterior_summary']).to_string()}")
+                print(f"\n{r.get('display') or r['model']}\n{pd.DataFrame(r['posterior_summary']).to_string()}")
     if written:
         print(f"wrote {', '.join(str(p) for p in written)}")
     return 0

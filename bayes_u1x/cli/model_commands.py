@@ -65,7 +65,7 @@ def _show(args) -> int:
     if args.json:
         print_json(out)
         return 0
-    print(f"model: {model.name}  {model.label()}  {model.description}")
+    print(f"model: {model.display}  {model.description}")
     print(f"vector-like: {model.is_vectorlike}")
     ch = model.charges_dict()
     print(f"charges: x_L={ch['x_L']} x_E={ch['x_E']} x_N={ch['x_N']} x_Q={ch['x_Q']} x_u={ch['x_u']} x_d={ch['x_d']}")

@@ -50,7 +50,7 @@ def _chi2(args) -> int:
                     "eps_ratio": args.eps_ratio, "mass_gev": args.mass, "data": lk.data.name})
         return 0
     what = "SM (g_X = 0)" if args.sm else f"g_X = {g:g}, eps e/g_X = {args.eps_ratio:g}, m_X = {args.mass:g} GeV"
-    print(f"model {lk.model.name} {lk.model.label()} | {what} | data {lk.data.name}")
+    print(f"model {lk.model.display} | {what} | data {lk.data.name}")
     for k, v in terms.items():
         print(f"  {k:12s} {v:10.4f}")
     print(f"  {'total':12s} {total:10.4f}")
@@ -94,7 +94,7 @@ def _profile(args) -> int:
     if args.json:
         print_json(out)
         return 0
-    print(f"model {lk.model.name} {lk.model.label()} | likelihood {lk.label} ({','.join(lk.terms)}) | data {lk.data.name} | "
+    print(f"model {lk.model.display} | likelihood {lk.label} ({','.join(lk.terms)}) | data {lk.data.name} | "
           + (f"m_X = {mass:g} GeV" if mass else "m_X free"))
     print(f"SM Δχ² = {out['sm_delta_chi2']:.3f}")
     for i, m in enumerate(minima):
@@ -198,7 +198,7 @@ def print_combined(results) -> None:
     from ..observables import TERMS
     for res in results:
         cls = list(res["limits"])
-        print(f"{res['model']} {res['model_label']} | data {res['data']} | {res['definition']}")
+        print(f"{res['model_display']} | data {res['data']} | {res['definition']}")
         print(f"{'m_X [GeV]':>10s} " + " ".join(f"{'g_X ' + format(100 * c, '.0f') + '%':>11s}" for c in cls)
               + f"  {'dominant (95%)':22s} {'band low':>10s} {'band high':>10s} {'Dchi2_min':>9s}")
         dom = res["dominant"].get(cls[0], [""] * res["masses"].size)

@@ -268,7 +268,7 @@ def combined_limits(model, masses=None, eps_ratio=0.0, data="2021", cls=(0.95, 0
             windows["band_below_limit"] = _intervals(masses, np.log(g95 / band["g_low"]))
             windows["central_below_limit"] = _intervals(masses, np.log(g95 / band["g_central"]))
     return {
-        "model": model.name, "model_label": model.label(), "data": str(data), "preset": str(preset),
+        "model": model.name, "model_label": model.label(), "model_display": model.display, "data": str(data), "preset": str(preset),
         "eps_mode": mode, "eps_ratio": r, "include_amu": bool(include_amu), "convention": convention,
         "thresholds": {c: thr[c] for c in cls}, "terms": list(used), "masses": masses, "g_grid": g_grid,
         "limits": limits, "single": single, "dominant": dominant, "band": band, "windows": windows,

@@ -211,7 +211,7 @@ def exclusion_plane(model, eps_ratio, terms=None, m_grid=None, g_grid=None, data
     ev = evaluate_constraints(model, r, G, M, terms=terms, data=data, term_options=term_options,
                               per_search=per_search, threshold=threshold)
     return {
-        "model": model.name, "model_label": model.label(), "vectorlike": model.is_vectorlike,
+        "model": model.name, "model_label": model.label(), "model_display": model.display, "vectorlike": model.is_vectorlike,
         "eps_ratio": r, "data": str(data), "threshold": threshold,
         "definition": ("a constraint excludes (m_X, g_X) when its own Delta chi2 > "
                        f"{threshold:g} (2 sigma); resonance searches: recast R >= 1 at the "

@@ -159,10 +159,20 @@ def load_table_json(path) -> pd.DataFrame:
                       all(isinstance(v, (int, float)) or v is None for v in df[c])})
 
 
+def _display(name: str) -> str:
+    from ..models import get_model
+
+    try:
+        return get_model(name).display
+    except Exception:  # noqa: BLE001 - "SM" and other rows that are not models
+        return str(name)
+
+
 def format_table(df: pd.DataFrame) -> str:
     """A compact text rendering (as printed by ArviZ for ``az.compare``)."""
     show = df[["rank", "log_z", "log_z_err", "d_log_z", "log_bf_vs_sm", "jeffreys_vs_sm",
-               "log_bf_vs_lmu_ltau", "prob", "delta_chi2_min", "method"]]
+               "log_bf_vs_lmu_ltau", "prob", "delta_chi2_min", "method"]].copy()
+    show.index = [_display(m) for m in show.index]  # one spelling of a model everywhere
     with pd.option_context("display.width", 200, "display.max_columns", 20, "display.float_format",
                            "{:.3f}".format):
         return show.to_string()

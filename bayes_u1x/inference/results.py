@@ -104,7 +104,7 @@ def build_inference_data(state, terms, names, diagnostics: dict, run=None, prior
         attrs["likelihood"] = _json(likelihood.describe())
     model = getattr(likelihood, "model", None)
     if model is not None:
-        attrs.update({"model_name": model.name, "model_label": model.label(),
+        attrs.update({"model_name": model.name, "model_label": model.label(), "model_display": model.display,
                       "model_charges": _json(model.charges_dict())})
     data = getattr(likelihood, "data", None)
     if data is not None and hasattr(data, "values"):
@@ -210,6 +210,7 @@ def summarize(idata) -> dict:
     return {
         "model": idata.posterior.attrs.get("model_name"),
         "model_label": idata.posterior.attrs.get("model_label"),
+        "model_display": idata.posterior.attrs.get("model_display"),
         "terms": terms,
         "data_set": idata.posterior.attrs.get("data_set"),
         "converged": bool(idata.posterior.attrs.get("converged", 0)),
@@ -244,7 +245,8 @@ def format_summary(summary: dict) -> str:
     """Human-readable text of :func:`summarize` (missing diagnostics of short runs print as nan)."""
     lk = summary.get("likelihood") or {}
     prior = summary.get("prior") or {}
-    lines = [f"model {summary['model']} {summary['model_label'] or ''}".rstrip(),
+    shown = summary.get("model_display") or f"{summary['model']} {summary['model_label'] or ''}".rstrip()
+    lines = [f"model {shown}",
              f"likelihood {lk.get('preset', 'custom')}: {', '.join(summary['terms'])} (data set {summary['data_set']})"
              + (f"; prior {prior.get('name')} (sha256 {str(prior.get('sha256', ''))[:12]})" if prior else ""),
              f"{summary['n_walkers']} walkers x {summary['n_steps']} steps, {summary['draws_kept']} draws kept; "

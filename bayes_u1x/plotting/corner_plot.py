@@ -101,7 +101,8 @@ def corner_figure(idata, title: str | None = None, band: bool = True):
     prior = result_attr(idata, "prior", None) or {}
     lk = result_attr(idata, "likelihood", None) or {}
     if title is None:
-        title = (f"{attrs.get('model_name', '')} {attrs.get('model_label', '')}\n"
+        shown = attrs.get("model_display") or f"{attrs.get('model_name', '')} {attrs.get('model_label', '')}"
+        title = (f"{shown}\n"
                  f"likelihood {lk.get('preset', '')}: {', '.join(terms)}\n"
                  f"data {attrs.get('data_set', '?')}; prior {prior.get('name', attrs.get('prior_source', '?'))}; "
                  f"{'converged' if attrs.get('converged') else 'NOT converged'}\n"
