@@ -4,6 +4,8 @@
   emcee (:mod:`.thermodynamic`);
 * :func:`nested_evidence` — dynesty nested sampling (:mod:`.nested`);
 * :func:`prior_monte_carlo` — plain Monte Carlo over prior draws (unbiased, for cheap likelihoods);
+* :func:`importance_evidence` — importance sampling from the defensive reference mixture (bounded
+  weights; the model-space estimator, with TI as its fallback) (:mod:`.importance`);
 * :func:`grid_evidence` — deterministic adaptive Genz–Malik cubature, with
   :func:`grid_convergence` to show resolution convergence (:mod:`.grid`).
 
@@ -26,6 +28,7 @@ from __future__ import annotations
 from ._base import EvidenceError, EvidenceResult, sm_log_likelihood
 from .estimators import METHODS, estimate_evidence
 from .grid import genz_malik_rule, grid_convergence, grid_evidence
+from .importance import importance_evidence
 from .montecarlo import prior_monte_carlo
 from .nested import nested_evidence
 from .reference import MixtureReference, minima_reference, profile_reference
@@ -34,5 +37,5 @@ from .model_evidence import DEFAULT_SETTINGS, evidence, evidence_scan, model_evi
 
 __all__ = ["DEFAULT_SETTINGS", "EvidenceError", "EvidenceResult", "METHODS", "MixtureReference", "minima_reference",
            "prior_monte_carlo", "profile_reference", "estimate_evidence", "evidence", "evidence_scan", "genz_malik_rule",
-           "grid_convergence", "grid_evidence", "model_evidence", "nested_evidence", "sm_log_likelihood", "stepping_stone",
+           "grid_convergence", "grid_evidence", "importance_evidence", "model_evidence", "nested_evidence", "sm_log_likelihood", "stepping_stone",
            "tempered_evidence", "thermodynamic_integration"]

@@ -1,13 +1,14 @@
-"""Pick an evidence estimator by name: "ti", "ss", "nested", "grid" or "mc" (see the package docstring)."""
+"""Pick an evidence estimator by name: "ti", "ss", "is", "nested", "grid" or "mc" (see the package docstring)."""
 from __future__ import annotations
 
 from ._base import EvidenceError, EvidenceResult
 from .grid import grid_evidence
+from .importance import importance_evidence
 from .montecarlo import prior_monte_carlo
 from .nested import nested_evidence
 from .thermodynamic import stepping_stone, thermodynamic_integration
 
-METHODS = ("ti", "ss", "nested", "grid", "mc")
+METHODS = ("ti", "ss", "is", "nested", "grid", "mc")
 
 
 def estimate_evidence(log_like, prior, method: str = "ti", **kwargs) -> EvidenceResult:
@@ -16,6 +17,8 @@ def estimate_evidence(log_like, prior, method: str = "ti", **kwargs) -> Evidence
         return thermodynamic_integration(log_like, prior, **kwargs)
     if method == "ss":
         return stepping_stone(log_like, prior, **kwargs)
+    if method == "is":
+        return importance_evidence(log_like, prior, **kwargs)
     if method == "nested":
         return nested_evidence(log_like, prior, **kwargs)
     if method == "grid":

@@ -36,6 +36,9 @@ DEFAULT_SETTINGS = {
     "nested": {"n_live": 1000, "n_runs": 2, "dlogz": 0.05},
     "grid": {"rtol": 3e-3, "n0": 16},
     "mc": {"n": 2_000_000, "n_chunks": 40},
+    # importance sampling from the TI reference (defensive mixture): the model-space estimator;
+    # below min_ess Kish effective draws model_evidence falls back to TI
+    "is": {"n": 200_000, "n_chunks": 20, "min_ess": 1000.0, "max_err": 0.05},
 }
 
 
@@ -52,12 +55,12 @@ def evidence(likelihood, prior="default", method: str = "ti", *, seed: int = 1, 
     pr = load_prior(prior, model=getattr(likelihood, "model", None))
     kw = dict(DEFAULT_SETTINGS[method])
     kw.update(settings or {})
-    if method in ("ti", "ss"):
+    if method in ("ti", "ss", "is"):
         ref_opts = kw.pop("reference_options", {})
         if reference is True:
             reference = profile_reference(likelihood, pr, **ref_opts)
         kw["reference"] = reference if reference is not False else None
-    if method in ("ti", "ss", "nested", "mc"):
+    if method in ("ti", "ss", "is", "nested", "mc"):
         kw.setdefault("seed", seed)
     res = estimate_evidence(likelihood.log_likelihood, pr, method=method, **kw)
     res.extra.setdefault("settings", {k: v for k, v in kw.items() if k != "reference"})
@@ -98,7 +101,7 @@ def model_evidence(model, *, terms="default", data=DEFAULT_SET, prior="default",
     kw = dict(settings or {})
     use_ref = kw.pop("reference", True)
     dchi, ref = None, None
-    if method in ("ti", "ss") and use_ref:
+    if method in ("ti", "ss", "is") and use_ref:
         ref = profile_reference(lk, pr, **kw.pop("reference_options", {}))
         dchi = float(min(ref.info["delta_chi2"]))
     elif profile:
@@ -106,7 +109,12 @@ def model_evidence(model, *, terms="default", data=DEFAULT_SET, prior="default",
 
         dchi = float(global_minimum(lk, pr, max_seeds=3)[0].delta_chi2)
     res = evidence(lk, pr, method=method, seed=seed, settings=kw,
-                   reference=ref if ref is not None else (False if method in ("ti", "ss") else True))
+                   reference=ref if ref is not None else (False if method in ("ti", "ss", "is") else True))
+    fallback = None
+    if method == "is" and not res.extra.get("ess_ok", True):
+        # too few effective draws: the reference misses the posterior's shape; TI on the same reference
+        fallback = {"from": "is", "ess": res.extra.get("ess"), "log_z_is": res.log_z, "log_z_err_is": res.log_z_err}
+        res = evidence(lk, pr, method="ti", seed=seed, reference=ref if ref is not None else True)
     lower = None
     if dchi is not None:
         from ..minimum import lower_point
@@ -121,7 +129,8 @@ def model_evidence(model, *, terms="default", data=DEFAULT_SET, prior="default",
     lsm = sm_log_likelihood(lk)
     out = {"model": model.name, "display": model.display, "charges": [float(x) for x in model.table1], "log_z": res.log_z,
            "log_z_err": res.log_z_err, "method": method, "log_l_sm": lsm, "log_bf_vs_sm": res.log_z - lsm,
-           "delta_chi2_min": dchi, "delta_chi2_min_lowered": lower, "terms": list(lk.terms), "likelihood": lk.label,
+           "delta_chi2_min": dchi, "delta_chi2_min_lowered": lower, "fallback": fallback,
+           "estimator": res.method, "ess": res.extra.get("ess"), "terms": list(lk.terms), "likelihood": lk.label,
            "term_options": lk.term_options, "data": str(lk.data.name), "prior": str(pr.source),
            "prior_name": pr.name, "prior_sha256": pr.sha256,
            "eps_prior_centre": (pr.loop or {}).get("centre") if getattr(pr, "loop", None) else None,
