@@ -92,9 +92,10 @@ def corner_figure(idata, title: str | None = None, band: bool = True):
                           no_fill_contours=True, smooth=1.0, bins=40, range=ranges,
                           hist_kwargs={"color": colour, "lw": 1.2})
             iv = c["intervals"]
+            m_lo, m_hi = (10 ** x for x in iv["log10_m"]["68"])
             comp_lines.append(f"{c['name']} ({colour.removeprefix('tab:')}): {100 * c['fraction']:.0f} %; "
                               f"log10 g_X {iv['log10_g']['68'][0]:.2f}..{iv['log10_g']['68'][1]:.2f}, "
-                              f"log10 m_X {iv['log10_m']['68'][0]:.2f}..{iv['log10_m']['68'][1]:.2f} (68 %)")
+                              f"m_X {m_lo:.3g}..{m_hi:.3g} GeV")
     fig.set_size_inches(9.5, 9.5)
     attrs = idata.posterior.attrs
     terms = result_attr(idata, "terms", [])
@@ -108,11 +109,15 @@ def corner_figure(idata, title: str | None = None, band: bool = True):
                  f"{'converged' if attrs.get('converged') else 'NOT converged'}\n"
                  f"contours 68/95%; red: best fit")
         if comp_lines:
-            title += "\ncomponents (grey: all):\n" + "\n".join(comp_lines)
-    fig.text(0.60, 0.995, title, ha="left", va="top", fontsize=7.5)
+            title += "\ncomponents (grey: all; 68 % ranges):\n" + "\n".join(comp_lines)
+    import textwrap
+
+    # the header fills the empty upper triangle above the g-2 panel (which sits in the middle-right cell)
+    title = "\n".join(textwrap.fill(line, 78, subsequent_indent="    ") for line in title.split("\n"))
+    fig.text(0.42, 0.995, title, ha="left", va="top", fontsize=7.5, family="monospace")
 
     if band and attrs.get("model_charges"):
-        ax = fig.add_axes([0.66, 0.67, 0.31, 0.25])
+        ax = fig.add_axes([0.745, 0.44, 0.235, 0.21])
         gq = muon_coupling(idata, x)
         lm, lgq = x[:, 2], np.log10(np.clip(gq, 1e-300, None))
         data_set = attrs.get("data_set", "2021")
@@ -132,8 +137,8 @@ def corner_figure(idata, title: str | None = None, band: bool = True):
         ylo = np.nanmin(np.log10(np.clip(lo, 1e-300, None))[np.isfinite(np.log10(np.clip(lo, 1e-300, None)))])
         ax.set_ylim(min(np.percentile(lgq, 0.5), ylo) - 0.3, max(np.percentile(lgq, 99.5), np.log10(hi).max()) + 0.3)
         ax.set_xlim(mgrid[0], mgrid[-1])
-        ax.legend(fontsize=7, loc="upper left")
-        ax.set_title("posterior 68/95% in the $(m_X,\\ g_X q_\\mu)$ plane", fontsize=8)
+        ax.legend(fontsize=6, loc="lower right")
+        ax.set_title("68/95% in the $(m_X,\\ g_X q_\\mu)$ plane", fontsize=7)
     return fig
 
 
