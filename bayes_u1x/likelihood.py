@@ -171,6 +171,8 @@ class CompositeLikelihood:
         self.term_options = opts
         self.data = load_measurements(data)
         self._terms = tuple((t, TERMS[t], opts.get(t, {})) for t in self.terms)
+        # each term with its data and options bound once (its set-up is not repeated per call)
+        self._bound = tuple((t, term.bind(self.data, o)) for t, term, o in self._terms)
         lo = max(TERMS[t].valid_mass_range[0] for t in self.terms)
         hi = min(TERMS[t].valid_mass_range[1] for t in self.terms)
         self.valid_mass_range = (lo, hi)
@@ -193,6 +195,11 @@ class CompositeLikelihood:
     def _check_validity(self, m) -> None:
         lo, hi = self.valid_mass_range
         if lo > 0 or math.isfinite(hi):
+            if np.ndim(m) == 0:
+                if lo <= float(m) <= hi:
+                    return
+            elif m.size and lo <= m.min() and m.max() <= hi:
+                return
             try:
                 check_mass(m, lo, hi, what="the range where every selected term holds")
             except ParameterError as exc:
@@ -209,10 +216,11 @@ class CompositeLikelihood:
         cp = effective_couplings(self.model, g, r_eps, m, check_mass_range=check_mass_range)
         if check_mass_range:
             self._check_validity(cp.m)
+        shape = cp.shape
         out = {}
-        for name, term, opts in self._terms:
-            val = np.asarray(term.delta_chi2(cp, self.data, **opts), dtype=float)
-            out[name] = np.broadcast_to(val, cp.shape).copy()
+        for name, fn in self._bound:
+            val = np.array(fn(cp), dtype=float)              # a fresh array the caller may keep
+            out[name] = val if val.shape == shape else np.broadcast_to(val, shape).copy()
         return out
 
     def terms_theta(self, theta) -> dict[str, np.ndarray]:
