@@ -91,18 +91,25 @@ def _static_charges(model: Model):
     return qV, qA, q_nu
 
 
-#: id(model) -> (model, static charges): the charges of a model never change (Model is frozen)
+#: id(model) -> (model, static charges, one-point arrays): a Model is frozen, its charges never change
 _STATIC: dict = {}
 
 
-def static_charges(model: Model):
-    """:func:`_static_charges` of ``model``, computed once per model object (read-only: do not modify)."""
+def _static_entry(model: Model):
     hit = _STATIC.get(id(model))
     if hit is None or hit[0] is not model:
         if len(_STATIC) > 4096:
             _STATIC.clear()
-        hit = _STATIC[id(model)] = (model, _static_charges(model))
-    return hit[1]
+        sV, sA, snu = _static_charges(model)
+        one = (np.array([sV[f] for f in FERMIONS]), np.array([ELECTRIC_CHARGE[f] for f in FERMIONS]),
+               {f: np.float64(sA[f] + 0.0) for f in FERMIONS}, {k: np.float64(v + 0.0) for k, v in snu.items()})
+        hit = _STATIC[id(model)] = (model, (sV, sA, snu), one)
+    return hit
+
+
+def static_charges(model: Model):
+    """:func:`_static_charges` of ``model``, computed once per model object (read-only: do not modify)."""
+    return _static_entry(model)[1]
 
 
 def _plain_point(g, r_eps, m, check_mass_range):
@@ -134,12 +141,14 @@ def effective_couplings(model, g, r_eps, m, check_mass_range: bool = True) -> Co
     """
     model = get_model(model)
     plain = _plain_point(g, r_eps, m, check_mass_range)
-    if plain is None:
-        g, r_eps, m = validate_points(g, r_eps, m, check_mass_range=check_mass_range)
-        zero = 0.0 * r_eps
-    else:
+    if plain is not None:
         g, r_eps, m = plain
-        zero = np.float64(0.0)
+        sV_arr, q_arr, qA1, q_nu1 = _static_entry(model)[2]
+        # the same sums as below, for all fermions at once; iterating gives numpy float scalars
+        return Couplings(g=g, r_eps=r_eps, m=m, qV=dict(zip(FERMIONS, sV_arr + r_eps * q_arr)),
+                         qA=dict(qA1), q_nu=dict(q_nu1))
+    g, r_eps, m = validate_points(g, r_eps, m, check_mass_range=check_mass_range)
+    zero = 0.0 * r_eps
     sV, sA, snu = static_charges(model)
     qV = {f: sV[f] + r_eps * ELECTRIC_CHARGE[f] for f in FERMIONS}
     qA = {f: sA[f] + zero for f in FERMIONS}

@@ -132,6 +132,18 @@ def resolve_terms(spec, model: Model | None = None) -> tuple[str, ...]:
     return parsed.terms_for(model) if isinstance(parsed, Preset) else parsed
 
 
+def _plain_theta(theta):
+    """(g_X, εe/g_X, m_X) as floats for one finite θ of shape (3,) (:func:`theta_to_physical` on
+    floats), else None: everything else, bad values included, goes through theta_to_physical."""
+    if type(theta) is not np.ndarray or theta.shape != (3,) or theta.dtype != np.float64:
+        return None
+    a, r, c = theta.tolist()
+    if not (math.isfinite(a) and math.isfinite(r) and math.isfinite(c)) or a > 300.0 or c > 300.0:
+        return None
+    g, _, m = np.power(10.0, theta).tolist()         # numpy's power, as theta_to_physical (to the bit)
+    return g, r, m
+
+
 class CompositeLikelihood:
     """Sum of named Δχ² terms for one model.
 
@@ -225,6 +237,9 @@ class CompositeLikelihood:
 
     def terms_theta(self, theta) -> dict[str, np.ndarray]:
         """Δχ² of every selected term at θ = (log10 g_X, εe/g_X, log10 m_X), shape (..., 3)."""
+        point = _plain_theta(theta)
+        if point is not None:
+            return self.terms_physical(*point)
         return self.terms_physical(*theta_to_physical(theta))
 
     def delta_chi2(self, theta) -> np.ndarray:
