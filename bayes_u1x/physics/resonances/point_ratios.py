@@ -235,26 +235,35 @@ class PointRatios:
         else:
             lo, hi = ss.g2_left[:, ic].tolist(), ss.g2_right[:, ic].tolist()
             lg2 = [a + t * (b - a) for a, b in zip(lo, hi)]
-        b0, b1 = ss.br[:, ic].tolist(), ss.br[:, ic + 1].tolist()
         ns = len(lg2)
-        g2 = [math.exp(v) for v in lg2]
-        S = [g2[j] * _interp_log(b0[j], b1[j], t) for j in range(ns)]
-        T1 = [rule(m) for rule in self.t1]
+        out = [0.0] * ns
+        # only searches with a finite positive reference rate here can have R > 0 (4 of 16 on average)
+        cand = [j for j, v in enumerate(lg2) if -math.inf < v < math.inf]
+        if not cand:
+            return out
+        b0, b1 = ss.br[:, ic].tolist(), ss.br[:, ic + 1].tolist()
+        S = {j: math.exp(lg2[j]) * _interp_log(b0[j], b1[j], t) for j in cand}
+        T1 = {}
         if self.life:
             w0, w1 = ss.width[:, ic].tolist(), ss.width[:, ic + 1].tolist()
             for n, j in enumerate(self.life):
-                gam = g2[j] * _interp_log(w0[n], w1[n], t)
-                if math.isinf(T1[n]):
+                if j not in S:
+                    continue
+                t1 = T1[j] = self.t1[n](m)
+                gam = math.exp(lg2[j]) * _interp_log(w0[n], w1[n], t)
+                if math.isinf(t1):
                     S[j] = S[j] * (1.0 if gam > 0 else 0.0)
                 else:
-                    S[j] = S[j] * -math.expm1(-(T1[n] * gam / HBAR_GEV_S))
+                    S[j] = S[j] * -math.expm1(-(t1 * gam / HBAR_GEV_S))
+        act = [j for j in cand if math.isfinite(S[j]) and S[j] > 0]
+        if not act:
+            return out
         tw, total, q = self._target(cp, m)
         tot_ok = total > 0
         brs, mech, bw = {}, {}, {}
         u = float(cp.g) ** 2
-        out = [0.0] * ns
-        A = [0.0] * ns
-        for j, prod, decay, darkcast in self.rows:
+        for j in act:
+            _, prod, decay, darkcast = self.rows[j]
             if prod == "mixture":
                 num = norm = 0.0
                 for k, f in self.fractions[j].items():
@@ -269,21 +278,19 @@ class PointRatios:
                     mech[prod] = self._production(prod, q, m, bw)
                 pi = mech[prod]
             if darkcast:
-                A[j] = pi * REFERENCE_BR_INVISIBLE
+                A = pi * REFERENCE_BR_INVISIBLE
             else:
                 if decay not in brs:
                     val = tw[decay[0]]
                     for c in decay[1:]:
                         val = val + tw[c]
                     brs[decay] = val / total if tot_ok else 0.0
-                A[j] = pi * brs[decay]
-        E = [1.0 if u > 0 else 0.0] * ns
-        for n, j in enumerate(self.life):
-            fin = math.isfinite(T1[n]) and total > 0
-            a = T1[n] * total / HBAR_GEV_S if fin else 0.0
-            E[j] = -math.expm1(-a * u)
-        for j in range(ns):
-            s = S[j]
-            if math.isfinite(s) and s > 0:
-                out[j] = u * A[j] * E[j] / s
+                A = pi * brs[decay]
+            if j in T1:             # target acceptance E = 1 - exp(-t1 Γ_X/ħ); none where t1 = inf
+                t1 = T1[j]
+                a = t1 * total / HBAR_GEV_S if (math.isfinite(t1) and total > 0) else 0.0
+                E = -math.expm1(-a * u)
+            else:
+                E = 1.0 if u > 0 else 0.0
+            out[j] = u * A * E / S[j]
         return out
