@@ -46,7 +46,7 @@ DESCRIPTION = "COHERENT CsI[Na] 2017, 144-bin 12T,12E likelihood (Sec. 3.3, App.
 _FLAVOUR_CHARGE = tuple(key for _, key, _ in _resp.FLAVOURS)       # ('mu', 'e', 'mu')
 _PROMPT = np.array([timing == "prompt" for _, _, timing in _resp.FLAVOURS])
 _CHUNK = 2048          # points per batch (keeps work arrays small; see fit.CHUNK)
-_FAST_CHUNK = 512      # points per batch of the fast path (its work arrays stay in the L2 cache)
+_FAST_CHUNK = 512      # points per batch of the fast path (see fast_fit.CHUNK)
 
 
 
