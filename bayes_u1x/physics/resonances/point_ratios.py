@@ -231,9 +231,9 @@ class PointRatios:
         ic = min(i, self.nG - 2)
         t = (m - G[ic]) / (G[ic + 1] - G[ic])
         if G[i] == m:                                     # on a node: the curve's own value there
-            lg2 = ss.g2_node[:, i].tolist()
+            lg2 = ss.g2_node[i].tolist()
         else:
-            lo, hi = ss.g2_left[:, ic].tolist(), ss.g2_right[:, ic].tolist()
+            lo, hi = ss.g2_left[ic].tolist(), ss.g2_right[ic].tolist()
             lg2 = [a + t * (b - a) for a, b in zip(lo, hi)]
         ns = len(lg2)
         out = [0.0] * ns
@@ -241,11 +241,11 @@ class PointRatios:
         cand = [j for j, v in enumerate(lg2) if -math.inf < v < math.inf]
         if not cand:
             return out
-        b0, b1 = ss.br[:, ic].tolist(), ss.br[:, ic + 1].tolist()
+        b0, b1 = ss.br[ic].tolist(), ss.br[ic + 1].tolist()
         S = {j: math.exp(lg2[j]) * _interp_log(b0[j], b1[j], t) for j in cand}
         T1 = {}
         if self.life:
-            w0, w1 = ss.width[:, ic].tolist(), ss.width[:, ic + 1].tolist()
+            w0, w1 = ss.width[ic].tolist(), ss.width[ic + 1].tolist()
             for n, j in enumerate(self.life):
                 if j not in S:
                     continue
