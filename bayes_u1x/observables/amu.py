@@ -26,7 +26,7 @@ import numpy as np
 from scipy.interpolate import CubicSpline
 
 from ..constants import M_MU
-from .base import gaussian_delta_chi2
+from .base import gaussian_delta_chi2, one_point
 
 DESCRIPTION = "muon g-2 (Eq. 2.5, B.2)"
 
@@ -119,7 +119,7 @@ def prepare(data):
     k = 4.0 * np.pi ** 2
 
     def term(cp):
-        if np.ndim(cp.g) == 0 and np.ndim(cp.m) == 0:
+        if one_point(cp):
             fv, fa = muon_loop_functions(cp.m)
             g = float(cp.g)
             gv, ga = g * float(cp.qV["mu"]), g * float(cp.qA["mu"])

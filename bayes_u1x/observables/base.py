@@ -34,6 +34,13 @@ def gaussian_delta_chi2(prediction, central, sigma):
     return ((np.asarray(prediction, dtype=float) - central) / sigma) ** 2
 
 
+def one_point(cp) -> bool:
+    """True when ``cp`` is a single point held as float scalars (what
+    :func:`~bayes_u1x.couplings.effective_couplings` builds for one point given as numbers): the
+    terms then take their float paths. 0-d arrays and (1,)-arrays go through the array paths."""
+    return isinstance(cp.g, float) and isinstance(cp.m, float) and isinstance(cp.r_eps, float)
+
+
 def measurement(data, entry: str, value: str, uncertainty: str) -> tuple[float, float]:
     """(central, sigma) of ``data[entry][value]``, ``data[entry][uncertainty]`` of a measurement set."""
     try:

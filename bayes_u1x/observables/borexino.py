@@ -48,7 +48,7 @@ import numpy as np
 from ..constants import G_F, KEV, M_E, SW2_LOW
 from ..errors import BayesU1XError, LikelihoodError
 from ..package_data import load_toml
-from .base import gaussian_delta_chi2, measurement
+from .base import gaussian_delta_chi2, measurement, one_point
 
 DESCRIPTION = "Borexino 7Be nu-e scattering rate (Sec. 3.4, Eq. B.3)"
 
@@ -223,7 +223,7 @@ def prepare(data, **options):
     k = 2.0 * math.sqrt(2.0) * G_F
 
     def term(cp):
-        if np.ndim(cp.g) or np.ndim(cp.m):
+        if not one_point(cp):
             return gaussian_delta_chi2(r_be(cp, **options), central, sigma)
         m = float(cp.m)
         h = 1.0 / (two_me_t + m * m)

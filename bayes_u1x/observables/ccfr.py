@@ -35,7 +35,7 @@ import numpy as np
 from ..constants import G_F
 from ..errors import LikelihoodError
 from ..physics import trident
-from .base import gaussian_delta_chi2, measurement
+from .base import gaussian_delta_chi2, measurement, one_point
 
 DESCRIPTION = "CCFR neutrino trident (Eq. 3.20-3.22; full EPA calculation by default)"
 #: m_X [GeV] above which the paper calls the EFT form (Eq. 3.21) adequate (Sec. 3.2)
@@ -94,7 +94,7 @@ def prepare(data, method: str = DEFAULT_METHOD, e_nu: float = trident.E_NU_CCFR,
     k = math.sqrt(2.0) * G_F
 
     def term(cp):
-        if np.ndim(cp.g) or np.ndim(cp.m):
+        if not one_point(cp):
             c_v, c_a = trident_coefficients(cp)
             return gaussian_delta_chi2(model.ratio(c_v, c_a, cp.m), central, sigma)
         pref = float(cp.g) ** 2 * float(cp.q_nu["mu"]) / k

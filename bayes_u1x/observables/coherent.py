@@ -170,6 +170,8 @@ def _strengths_flat(cp, shape, size):
 
 
 def _item(v) -> float:
+    if isinstance(v, float):
+        return float(v)
     return float(np.asarray(v, dtype=float).reshape(-1)[0])
 
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..constants import ALPHA_MZ, E_CHARGE, M_Z, SW2_MZ
 from ..physics.electroweak import C_W, eps_from_r_eps, eps_y_from_eps, t_parameter
-from .base import gaussian_delta_chi2, measurement
+from .base import gaussian_delta_chi2, measurement, one_point
 
 DESCRIPTION = "electroweak T parameter from Z-X mixing (Eq. 3.12)"
 
@@ -67,7 +67,7 @@ def prepare(data):
     central, sigma = measurement(data, "ew_t", "T", "T_unc")
 
     def term(cp):
-        if np.ndim(cp.g) == 0 and np.ndim(cp.r_eps) == 0 and np.ndim(cp.m) == 0:
+        if one_point(cp):
             return np.float64(_chi2_one(float(cp.g), float(cp.r_eps), float(cp.m), central, sigma))
         chi2 = gaussian_delta_chi2(t_value(cp), central, sigma)
         return np.where(np.isfinite(chi2), chi2, UNPHYSICAL_CHI2)

@@ -28,6 +28,7 @@ import numpy as np
 
 from ..constants import G_F
 from ..physics.nsi_parameters import NSIParams, resolve
+from .base import one_point
 
 DESCRIPTION = "NSI in neutrino oscillations (App. A, Eq. A.12)"
 
@@ -82,7 +83,7 @@ def prepare(data=None, params="default"):
     k = math.sqrt(2.0) * G_F
 
     def term(cp):
-        if np.ndim(cp.g) or np.ndim(cp.m) or np.ndim(cp.r_eps):
+        if not one_point(cp):
             return delta_chi2(cp, data, p)
         r = float(cp.r_eps)
         f = ((float(cp.qV["e"]) + r) + (float(cp.qV["p"]) - r) + yn * float(cp.qV["n"])) * (

@@ -36,6 +36,7 @@ from ..physics.resonances.point_ratios import PointRatios
 from ..physics.resonances.rate_tables import fast_ratios, search_set
 from ..physics.resonances.recast import INVISIBLE_CONVENTIONS
 from ..physics.resonances.registry import PAPER_SEARCHES, default_searches, get_search, resolve_searches
+from .base import one_point
 
 DESCRIPTION = "resonance searches (Sec. 3.5, App. B): NA64, BaBar, LHCb, KLOE, ... recast"
 #: the registry's limits span 1 MeV - 10 GeV (CMS above is kept but irrelevant)
@@ -131,7 +132,7 @@ def prepare(data=None, mode: str = DEFAULT_MODE, searches=None, invisible: str =
     point: list = []                   # the PointRatios, built on the first one-point call
 
     def term(cp):
-        if np.ndim(cp.g) or np.ndim(cp.m) or np.ndim(cp.r_eps):
+        if not one_point(cp):
             return delta_chi2(cp, data, **kw)
         if not point:
             point.append(PointRatios(keys, invisible, br_dark))
