@@ -13,9 +13,9 @@ lines of Eq. 2.5 (``docs/conventions.md``; Jegerlehner & Nyffeler, arXiv:0902.33
 
 Δχ² = ((Δa_μ^NP − Δa_μ^exp)/σ)² (Eq. B.2); at g_X = 0 it is the SM value 17.8 (2021 set).
 The integrals are evaluated by fixed Gauss–Legendre quadrature (vectorised; checked against
-adaptive quadrature in the tests). For the muon the term reads them from a table of that quadrature
-(:func:`muon_loop_functions`: cubic spline of ln F_V and ln(ρ F_A) in ln m_X, 400 nodes per decade,
-1 MeV – 100 GeV, relative difference < 1e-12; the quadrature outside).
+adaptive quadrature in the tests). The terms (this one and ``ae``) read them from a table of that
+quadrature (:func:`lepton_loop_functions`: cubic spline of ln F_V and ln(ρ F_A) in ln(m_X/m_l), 400
+nodes per decade, relative difference < 1e-12; the quadrature outside it).
 """
 from __future__ import annotations
 
@@ -46,54 +46,60 @@ def loop_functions(m_x, m_l: float = M_MU):
     return fv, fa
 
 
-#: table of the muon loop functions: ln m_X range [ln GeV] and nodes per decade
-_TABLE_LOG10_M = (-3.0, 2.0)
+#: table of the loop functions in x = ln(m_X/m_lepton) (they depend on ρ = e^{2x} only): range and
+#: nodes per decade of m_X/m_lepton (muon: 0.7 MeV - 350 TeV, electron: 3 keV - 1.7 TeV)
+_TABLE_X = (-5.0, 15.0)
 _TABLE_PER_DECADE = 400
 
 
 @lru_cache(maxsize=1)
-def _muon_table():
-    """Spline coefficients (intervals, 4, 2) of (ln F_V, ln(ρ F_A)) on a uniform ln m grid, plus the
-    same as nested lists for one-point evaluation."""
-    lo, hi = (v * math.log(10.0) for v in _TABLE_LOG10_M)
-    n = int(round((_TABLE_LOG10_M[1] - _TABLE_LOG10_M[0]) * _TABLE_PER_DECADE)) + 1
-    lm = np.linspace(lo, hi, n)
-    m = np.exp(lm)
-    fv, fa = loop_functions(m)
-    spline = CubicSpline(lm, np.column_stack([np.log(fv), np.log((m / M_MU) ** 2 * fa)]))
+def _loop_table():
+    """Spline coefficients (intervals, 4, 2) of (ln F_V, ln(ρ F_A)) on a uniform grid in
+    x = ln(m_X/m_l), the quadrature's own values at the nodes, plus the same as nested lists."""
+    lo, hi = _TABLE_X
+    n = int(round((hi - lo) * _TABLE_PER_DECADE / math.log(10.0))) + 1
+    x = np.linspace(lo, hi, n)
+    fv, fa = loop_functions(np.exp(x), 1.0)
+    spline = CubicSpline(x, np.column_stack([np.log(fv), np.log(np.exp(2.0 * x) * fa)]))
     coef = np.ascontiguousarray(np.moveaxis(spline.c, 1, 0))          # (intervals, 4, 2)
     coef.flags.writeable = False
-    return lo, hi, (hi - lo) / (n - 1), lm, coef, coef.tolist()
+    return lo, hi, (hi - lo) / (n - 1), x, coef, coef.tolist()
 
 
-def muon_loop_functions(m_x):
-    """(F_V, F_A) of :func:`loop_functions` for the muon, from the table (quadrature outside it)."""
-    lo, hi, h, knots, coef, rows = _muon_table()
-    if np.ndim(m_x) == 0:
-        m = float(m_x)
-        lm = math.log(m) if m > 0 else -math.inf
-        if not lo <= lm <= hi:
-            return loop_functions(m_x)
-        i = min(int((lm - lo) / h), len(rows) - 1)
-        dx = lm - float(knots[i])
+def lepton_loop_functions(m_x, m_l: float = M_MU):
+    """(F_V, F_A) of :func:`loop_functions` from the table (quadrature outside it): relative
+    difference < 1e-12 (tests/test_amu.py)."""
+    lo, hi, h, knots, coef, rows = _loop_table()
+    if isinstance(m_x, float):
+        r = float(m_x) / m_l
+        x = math.log(r) if r > 0 else -math.inf
+        if not lo <= x <= hi:
+            return loop_functions(m_x, m_l)
+        i = min(int((x - lo) / h), len(rows) - 1)
+        dx = x - float(knots[i])
         (a3, b3), (a2, b2), (a1, b1), (a0, b0) = rows[i]
         fv = math.exp(((a3 * dx + a2) * dx + a1) * dx + a0)
-        fa = math.exp(((b3 * dx + b2) * dx + b1) * dx + b0) / (m / M_MU) ** 2
+        fa = math.exp(((b3 * dx + b2) * dx + b1) * dx + b0) / r ** 2
         return np.float64(fv), np.float64(fa)
     m = np.asarray(m_x, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        lm = np.log(m)
-    inside = (lm >= lo) & (lm <= hi)
+        x = np.log(m / m_l)
+    inside = (x >= lo) & (x <= hi)
     if not inside.all():
-        fv, fa = loop_functions(m)
+        fv, fa = loop_functions(m, m_l)
         if inside.any():
-            fv[inside], fa[inside] = muon_loop_functions(m[inside])
+            fv[inside], fa[inside] = lepton_loop_functions(m[inside], m_l)
         return fv, fa
-    i = np.minimum(((lm - lo) / h).astype(np.intp), coef.shape[0] - 1)
-    dx = (lm - knots[i])[..., None]
+    i = np.minimum(((x - lo) / h).astype(np.intp), coef.shape[0] - 1)
+    dx = (x - knots[i])[..., None]
     c = coef[i]
     y = np.exp(((c[..., 0, :] * dx + c[..., 1, :]) * dx + c[..., 2, :]) * dx + c[..., 3, :])
-    return y[..., 0], y[..., 1] / (m / M_MU) ** 2
+    return y[..., 0], y[..., 1] / (m / m_l) ** 2
+
+
+def muon_loop_functions(m_x):
+    """:func:`lepton_loop_functions` of the muon."""
+    return lepton_loop_functions(m_x, M_MU)
 
 
 def delta_a(g_v, g_a, m_x, m_l: float = M_MU):
