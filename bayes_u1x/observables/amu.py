@@ -63,21 +63,21 @@ def _loop_table():
     spline = CubicSpline(x, np.column_stack([np.log(fv), np.log(np.exp(2.0 * x) * fa)]))
     coef = np.ascontiguousarray(np.moveaxis(spline.c, 1, 0))          # (intervals, 4, 2)
     coef.flags.writeable = False
-    return lo, hi, (hi - lo) / (n - 1), x, coef, coef.tolist()
+    return lo, hi, (hi - lo) / (n - 1), x, coef
 
 
 def lepton_loop_functions(m_x, m_l: float = M_MU):
     """(F_V, F_A) of :func:`loop_functions` from the table (quadrature outside it): relative
     difference < 1e-12 (tests/test_amu.py)."""
-    lo, hi, h, knots, coef, rows = _loop_table()
+    lo, hi, h, knots, coef = _loop_table()
     if isinstance(m_x, float):
         r = float(m_x) / m_l
         x = math.log(r) if r > 0 else -math.inf
         if not lo <= x <= hi:
             return loop_functions(m_x, m_l)
-        i = min(int((x - lo) / h), len(rows) - 1)
+        i = min(int((x - lo) / h), coef.shape[0] - 1)
         dx = x - float(knots[i])
-        (a3, b3), (a2, b2), (a1, b1), (a0, b0) = rows[i]
+        (a3, b3), (a2, b2), (a1, b1), (a0, b0) = coef[i].tolist()   # no large Python lists: GC
         fv = math.exp(((a3 * dx + a2) * dx + a1) * dx + a0)
         fa = math.exp(((b3 * dx + b2) * dx + b1) * dx + b0) / r ** 2
         return np.float64(fv), np.float64(fa)

@@ -89,20 +89,20 @@ def _moment_table(energy: float, y0: float, y1: float):
     W = np.column_stack(_moments(energy, np.exp(lm), y0, y1))
     coef = np.ascontiguousarray(np.moveaxis(CubicSpline(lm, np.log(W)).c, 1, 0))     # (intervals, 4, 4)
     coef.flags.writeable = False
-    return lo, hi, (hi - lo) / (n - 1), lm, coef, coef.tolist()
+    return lo, hi, (hi - lo) / (n - 1), lm, coef
 
 
 def moments(energy, m, y0, y1):
     """:func:`_moments` from the table (relative difference < 1e-11 in its range; the quadrature
     outside it)."""
-    lo, hi, h, knots, coef, rows = _moment_table(float(energy), float(y0), float(y1))
+    lo, hi, h, knots, coef = _moment_table(float(energy), float(y0), float(y1))
     if isinstance(m, float):
         lm = math.log(m) if m > 0 else -math.inf
         if not lo <= lm <= hi:
             return tuple(np.float64(v) for v in _moments(energy, m, y0, y1))
-        i = min(int((lm - lo) / h), len(rows) - 1)
+        i = min(int((lm - lo) / h), coef.shape[0] - 1)
         dx = lm - float(knots[i])
-        c3, c2, c1, c0 = rows[i]
+        c3, c2, c1, c0 = coef[i].tolist()
         return tuple(np.float64(math.exp(((a * dx + b) * dx + c) * dx + d)) for a, b, c, d in zip(c3, c2, c1, c0))
     m = np.asarray(m, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):

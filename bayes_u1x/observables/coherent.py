@@ -243,6 +243,20 @@ def delta_chi2(cp, data=None, pulls: str = "asymmetric", pe_convention: str = "f
     return out.reshape(shape)
 
 
+def prepare(data=None, pulls: str = "asymmetric", pe_convention: str = "floor", sw2: float = SW2_LOW):
+    """:func:`delta_chi2` with the options checked and the fast machinery looked up once."""
+    _check_options(pulls, pe_convention)
+    if pulls != "asymmetric":
+        return lambda cp: delta_chi2_reference(cp, data, pulls, pe_convention, sw2)
+    ff = fast_fit(pe_convention, sw2)
+
+    def term(cp):
+        if isinstance(cp.g, float):
+            return np.float64(_delta_one(cp, ff, pe_convention, sw2))
+        return delta_chi2(cp, data, pulls, pe_convention, sw2)
+    return term
+
+
 def delta_chi2_reference(cp, data=None, pulls: str = "asymmetric", pe_convention: str = "floor",
                          sw2: float = SW2_LOW):
     """Δχ²_COHERENT by the tabulated path as it was before :class:`FastFit` (validation and Gaussian

@@ -17,7 +17,6 @@ division) hands the point to :func:`.rate_tables.fast_ratios` itself.
 """
 from __future__ import annotations
 
-import bisect
 import math
 
 import numpy as np
@@ -119,15 +118,15 @@ class PointRatios:
     def __init__(self, keys: tuple[str, ...], invisible: str = "physical", br_dark: float = 0.0):
         self.keys, self.invisible, self.br_dark = tuple(keys), invisible, float(br_dark)
         ss = self.ss = search_set(self.keys)
-        G = common_grid()
-        self.G = G.tolist()
-        self.nG = G.size
+        self.G = common_grid()
+        self.nG = self.G.size
         self.life = list(ss.lifetime)
         self.t1 = [_t1_rule(ss.searches[j]) for j in self.life]
         self.z = ss.z.tolist()
         self.need_pipi = any("pi+_pi-" in d for d in ss.decays)
         self.bw = {k: _bw_rule(k) for k in ("rho0", "omega", "phi")}
-        self.fractions = {j: {k: v.tolist() for k, v in fr.items()} for j, fr in ss.fractions.items()}
+        # (big tables stay numpy arrays: Python lists of 10^5 floats would slow every garbage collection)
+        self.fractions = dict(ss.fraction_tables)
         self.rows = []
         for j, s in enumerate(ss.searches):
             darkcast = s.is_invisible and invisible == "darkcast"
@@ -136,8 +135,9 @@ class PointRatios:
         per_channel, totals = hadrons._grouped_table()
         grid = hadrons.vmd_table()["mass_gev"]
         self.vmd0, self.vmd_dm, self.vmd_n = float(grid[0]), float(grid[1] - grid[0]), grid.size
-        self.vmd_tot = {k: v.tolist() for k, v in totals.items()}
-        self.vmd_pipi = per_channel["pi+_pi-"]["rho"].tolist()
+        self.vmd_kinds = ("rho", "omega", "phi", "omegaphi")
+        self.vmd_tot = np.ascontiguousarray(np.stack([totals[k] for k in self.vmd_kinds], axis=1))
+        self.vmd_pipi = per_channel["pi+_pi-"]["rho"]
 
     # --- target side -------------------------------------------------------------------------
     def _vmd(self, m):
@@ -161,9 +161,10 @@ class PointRatios:
         if below:
             light = 0.0
         else:
-            R = {k: v[i] * (1.0 - w) + v[i + 1] * w for k, v in self.vmd_tot.items()}
-            light = m / _TWELVE_PI * (c_rho ** 2 * R["rho"] + c_omega ** 2 * R["omega"] + c_phi ** 2 * R["phi"]
-                                      + 2.0 * c_omega * c_phi * R["omegaphi"])
+            r0, r1 = self.vmd_tot[i].tolist(), self.vmd_tot[i + 1].tolist()
+            rho, omega, phi, omegaphi = (a * (1.0 - w) + b * w for a, b in zip(r0, r1))
+            light = m / _TWELVE_PI * (c_rho ** 2 * rho + c_omega ** 2 * omega + c_phi ** 2 * phi
+                                      + 2.0 * c_omega * c_phi * omegaphi)
         pw.append(light + (_heavy_width(qc, m, hadrons.M_C_PERTURBATIVE)
                            + _heavy_width(qd, m, hadrons.M_B_PERTURBATIVE)))
         sm_total = 0.0
@@ -175,7 +176,7 @@ class PointRatios:
         dark = total - sm_total
         tw = {"e_e": pw[0], "mu_mu": pw[1], "invisible": pw[3] + pw[4] + pw[5] + dark}
         if self.need_pipi:
-            r = 0.0 if below else self.vmd_pipi[i] * (1.0 - w) + self.vmd_pipi[i + 1] * w
+            r = 0.0 if below else float(self.vmd_pipi[i]) * (1.0 - w) + float(self.vmd_pipi[i + 1]) * w
             tw["pi+_pi-"] = m / _TWELVE_PI * (c_rho ** 2 * r)
         q = {"e2": float(qV["e"]) ** 2 + float(qA["e"]) ** 2, "mu2": float(qV["mu"]) ** 2 + float(qA["mu"]) ** 2,
              "u": qu, "d": qd, "s": qs, "c": qc, "b": qd}
@@ -218,7 +219,7 @@ class PointRatios:
         """R per search (the order of ``keys``) at the single point of ``cp``."""
         m = float(cp.m)
         G = self.G
-        i = bisect.bisect_right(G, m) - 1
+        i = int(G.searchsorted(m, side="right")) - 1
         if i < 0 or (i >= self.nG - 1 and m != G[-1]):
             return [0.0] * len(self.keys)                 # outside the grid: no reference rate (R = 0)
         try:
@@ -227,10 +228,11 @@ class PointRatios:
             return fast_ratios(cp, self.keys, self.invisible, self.br_dark).reshape(-1).tolist()
 
     def _ratios(self, cp, m, i):
-        G, ss = self.G, self.ss
+        ss = self.ss
         ic = min(i, self.nG - 2)
-        t = (m - G[ic]) / (G[ic + 1] - G[ic])
-        if G[i] == m:                                     # on a node: the curve's own value there
+        g0, g1 = self.G[ic:ic + 2].tolist()
+        t = (m - g0) / (g1 - g0)
+        if float(self.G[i]) == m:                                     # on a node: the curve's own value there
             lg2 = ss.g2_node[i].tolist()
         else:
             lo, hi = ss.g2_left[ic].tolist(), ss.g2_right[ic].tolist()
@@ -266,8 +268,9 @@ class PointRatios:
             _, prod, decay, darkcast = self.rows[j]
             if prod == "mixture":
                 num = norm = 0.0
-                for k, f in self.fractions[j].items():
-                    fi = f[ic] + t * (f[ic + 1] - f[ic])
+                names, F = self.fractions[j]
+                for k, f0, f1 in zip(names, F[ic].tolist(), F[ic + 1].tolist()):
+                    fi = f0 + t * (f1 - f0)
                     norm = norm + fi
                     if k not in mech:
                         mech[k] = self._production(k, q, m, bw)
