@@ -40,6 +40,7 @@ from scipy.interpolate import CubicSpline
 from ..constants import G_F, M_E, SW2_LOW
 from ..errors import LikelihoodError
 from ._chiral_inputs import term_inputs
+from .base import one_point
 
 DESCRIPTION = ("CHARM-II nu_mu e / anti-nu_mu e total rates with 1.0 +- 0.3 normalisation, "
                "FALLBACK (unfolded y spectra of PLB 302 (1993) 351 not available)")
@@ -189,16 +190,36 @@ def delta_chi2(cp, data, sw2: float | None = None, y_min: float = 0.0, y_max: fl
 
 def prepare(data, sw2: float | None = None, y_min: float = 0.0, y_max: float = 1.0,
             stat_unc=(0.0, 0.0), norm_unc: float | None = None, **options):
-    """:func:`delta_chi2` with the options checked once; one point on numpy floats (the same
-    arithmetic as :func:`rate_ratios`, which works on scalars)."""
+    """:func:`delta_chi2` with the options checked and the inputs looked up once; one point on floats."""
     if options:
         raise LikelihoodError(f"unknown option(s) for the charm2 term: {sorted(options)}; options: "
                           f"sw2, y_min, y_max, stat_unc, norm_unc")
     sn, s_nu, s_nubar = _uncertainties(data, stat_unc, norm_unc)
-    _sw2(sw2), _check_window(y_min, y_max)
+    s = _sw2(sw2)
+    y0, y1 = _check_window(y_min, y_max)
+    inp = inputs(data)
+    energies = (float(inp["E_nu_gev"]), float(inp["E_nubar_gev"]))
+    gl, gr = s - 0.5, s
+    w0_one, w0_sq = y1 - y0, ((1.0 - y0) ** 3 - (1.0 - y1) ** 3) / 3.0
+    k = 2.0 * math.sqrt(2.0) * G_F
     a_nu, a_nubar = s_nu ** 2, s_nubar ** 2
 
     def term(cp):
-        r_nu, r_nubar = rate_ratios(cp, data, sw2, y_min, y_max)
+        if not one_point(cp):
+            r_nu, r_nubar = rate_ratios(cp, data, sw2, y_min, y_max)
+        else:                                  # rate_ratios on floats, with everything bound
+            pref = float(cp.g) ** 2 * float(cp.q_nu["mu"]) / k
+            qv, qa = float(cp.qV["e"]), float(cp.qA["e"])
+            a_l, a_r = pref * (qv + qa), pref * (qv - qa)
+            r = []
+            for energy, neutrino in zip(energies, (True, False)):
+                w1_one, w1_sq, w2_one, w2_sq = moments(energy, float(cp.m), y0, y1)
+                if neutrino:
+                    wl0, wl1, wl2, wr0, wr1, wr2 = w0_one, w1_one, w2_one, w0_sq, w1_sq, w2_sq
+                else:
+                    wl0, wl1, wl2, wr0, wr1, wr2 = w0_sq, w1_sq, w2_sq, w0_one, w1_one, w2_one
+                sm = gl ** 2 * wl0 + gr ** 2 * wr0
+                r.append((sm + 2.0 * gl * a_l * wl1 + a_l ** 2 * wl2 + 2.0 * gr * a_r * wr1 + a_r ** 2 * wr2) / sm)
+            r_nu, r_nubar = r
         return ((r_nu - 1.0) ** 2 / (a_nu + (sn * r_nu) ** 2) + (r_nubar - 1.0) ** 2 / (a_nubar + (sn * r_nubar) ** 2))
     return term
