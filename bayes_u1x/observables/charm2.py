@@ -93,10 +93,10 @@ def _moment_table(energy: float, y0: float, y1: float):
     return lo, hi, (hi - lo) / (n - 1), lm, coef
 
 
-def moments(energy, m, y0, y1):
+def moments(energy, m, y0, y1, table=None):
     """:func:`_moments` from the table (relative difference < 1e-11 in its range; the quadrature
-    outside it)."""
-    lo, hi, h, knots, coef = _moment_table(float(energy), float(y0), float(y1))
+    outside it). ``table``: :func:`_moment_table` of (energy, y0, y1), if already at hand."""
+    lo, hi, h, knots, coef = table or _moment_table(float(energy), float(y0), float(y1))
     if isinstance(m, float):
         lm = math.log(m) if m > 0 else -math.inf
         if not lo <= lm <= hi:
@@ -199,6 +199,7 @@ def prepare(data, sw2: float | None = None, y_min: float = 0.0, y_max: float = 1
     y0, y1 = _check_window(y_min, y_max)
     inp = inputs(data)
     energies = (float(inp["E_nu_gev"]), float(inp["E_nubar_gev"]))
+    tables = [_moment_table(e, y0, y1) for e in energies]
     gl, gr = s - 0.5, s
     w0_one, w0_sq = y1 - y0, ((1.0 - y0) ** 3 - (1.0 - y1) ** 3) / 3.0
     k = 2.0 * math.sqrt(2.0) * G_F
@@ -212,8 +213,8 @@ def prepare(data, sw2: float | None = None, y_min: float = 0.0, y_max: float = 1
             qv, qa = float(cp.qV["e"]), float(cp.qA["e"])
             a_l, a_r = pref * (qv + qa), pref * (qv - qa)
             r = []
-            for energy, neutrino in zip(energies, (True, False)):
-                w1_one, w1_sq, w2_one, w2_sq = moments(energy, float(cp.m), y0, y1)
+            for energy, neutrino, tab in zip(energies, (True, False), tables):
+                w1_one, w1_sq, w2_one, w2_sq = moments(energy, float(cp.m), y0, y1, tab)
                 if neutrino:
                     wl0, wl1, wl2, wr0, wr1, wr2 = w0_one, w1_one, w2_one, w0_sq, w1_sq, w2_sq
                 else:

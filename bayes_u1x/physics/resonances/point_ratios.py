@@ -138,6 +138,13 @@ class PointRatios:
         self.vmd_kinds = ("rho", "omega", "phi", "omegaphi")
         self.vmd_tot = np.ascontiguousarray(np.stack([totals[k] for k in self.vmd_kinds], axis=1))
         self.vmd_pipi = per_channel["pi+_pi-"]["rho"]
+        # per grid interval: the searches with a finite log g_ref² at both ends (elsewhere R = 0), as a
+        # bit mask, and the few distinct masks decoded once
+        ns = len(self.keys)
+        finite = np.isfinite(ss.g2_left) & np.isfinite(ss.g2_right)
+        self.cand_mask = (finite.astype(np.int64) << np.arange(ns, dtype=np.int64)).sum(axis=1)
+        self.cand_lists = {int(b): tuple(j for j in range(ns) if int(b) >> j & 1)
+                           for b in np.unique(self.cand_mask)}
 
     # --- target side -------------------------------------------------------------------------
     def _vmd(self, m):
@@ -232,15 +239,17 @@ class PointRatios:
         ic = min(i, self.nG - 2)
         g0, g1 = self.G[ic:ic + 2].tolist()
         t = (m - g0) / (g1 - g0)
-        if float(self.G[i]) == m:                                     # on a node: the curve's own value there
-            lg2 = ss.g2_node[i].tolist()
-        else:
+        if float(self.G[i]) == m:                         # on a node: the curve's own value there
+            node = ss.g2_node[i].tolist()
+            cand = [j for j, v in enumerate(node) if -math.inf < v < math.inf]
+            lg2 = dict(zip(cand, (node[j] for j in cand)))
+        else:                 # log g_ref² is finite inside the interval iff it is at both ends
+            cand = self.cand_lists[int(self.cand_mask[ic])]
             lo, hi = ss.g2_left[ic].tolist(), ss.g2_right[ic].tolist()
-            lg2 = [a + t * (b - a) for a, b in zip(lo, hi)]
-        ns = len(lg2)
+            lg2 = {j: lo[j] + t * (hi[j] - lo[j]) for j in cand}
+        ns = len(self.keys)
         out = [0.0] * ns
         # only searches with a finite positive reference rate here can have R > 0 (4 of 16 on average)
-        cand = [j for j, v in enumerate(lg2) if -math.inf < v < math.inf]
         if not cand:
             return out
         b0, b1 = ss.br[ic].tolist(), ss.br[ic + 1].tolist()
