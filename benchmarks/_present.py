@@ -32,7 +32,8 @@ def present_package(commit: str = BASELINE):
     """The package ``bayes_u1x`` of ``commit``, imported as ``bayes_u1x_present``."""
     if NAME in sys.modules:
         return sys.modules[NAME]
-    blob = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", commit, "bayes_u1x"],
+    # priors/ and runs/ too: bayes_u1x/data/priors and data/runs are links to them
+    blob = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", commit, "bayes_u1x", "priors", "runs"],
                           check=True, capture_output=True).stdout
     root = Path(tempfile.mkdtemp(prefix="bayes_u1x_present_"))
     _DIR.append(str(root))
