@@ -24,7 +24,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from .constants import M_X_MAX, M_X_MIN
-
 from .models import Model, get_model
 from .parameters import validate_points
 

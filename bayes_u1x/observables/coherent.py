@@ -22,9 +22,13 @@ vector-current cross section on a spin-0 nucleus is the same for ν and ν̄). s
 (``constants.SW2_LOW``, arXiv:1712.09146).
 
 Computation: the bin counts are A + x B(m) + x² C(m) per flavour and isotope (see
-:mod:`bayes_u1x.physics.coherent_csi_2017.response_tables`); B, C are tabulated on a log m grid (cached) and the three
-nuisances are profiled by a vectorised Newton solver (:func:`bayes_u1x.physics.coherent_csi_2017.binned_likelihood.profile`).
-:func:`delta_chi2_direct` recomputes everything by direct quadrature without tables (validation).
+:mod:`bayes_u1x.physics.coherent_csi_2017.response_tables`); B, C are tabulated on a log m grid (cached).
+:func:`delta_chi2` reads them from the spline coefficients and profiles the three nuisances by the
+Newton iteration of :mod:`bayes_u1x.physics.coherent_csi_2017.fast_fit` (batched, or on floats for
+one point); :func:`delta_chi2_reference` is the same tabulated likelihood through scipy's spline and
+:func:`bayes_u1x.physics.coherent_csi_2017.binned_likelihood.profile` (the path before the fast
+solver; Gaussian pulls use it). :func:`delta_chi2_direct` recomputes everything by direct quadrature
+without tables (validation).
 """
 from __future__ import annotations
 
@@ -40,6 +44,7 @@ from ..physics.coherent_csi_2017 import response as _resp
 from ..physics.coherent_csi_2017.fast_fit import FastFit
 from ..physics.coherent_csi_2017.inputs import isotopes, raw_data
 from ..physics.coherent_csi_2017.response_tables import response_table
+from .base import one_point
 
 DESCRIPTION = "COHERENT CsI[Na] 2017, 144-bin 12T,12E likelihood (Sec. 3.3, App. B)"
 
@@ -251,7 +256,7 @@ def prepare(data=None, pulls: str = "asymmetric", pe_convention: str = "floor", 
     ff = fast_fit(pe_convention, sw2)
 
     def term(cp):
-        if isinstance(cp.g, float):
+        if one_point(cp):
             return np.float64(_delta_one(cp, ff, pe_convention, sw2))
         return delta_chi2(cp, data, pulls, pe_convention, sw2)
     return term
