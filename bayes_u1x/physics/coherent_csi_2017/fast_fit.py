@@ -110,7 +110,6 @@ class FastFit:
         # one-point constants (floats and the point-independent rows of its matrices)
         self.inv_s2 = (1.0 / self.s2).tolist()
         self.sumRQ_list = self.sumRQ.tolist()
-        self._nRQ = n * RQ
         self._nfixed_rows = np.ascontiguousarray(self.nfixed.T)
         # start values: SM optimum, total-count scaling
         S_sm = self.A_pd.T @ self.tau
@@ -284,8 +283,8 @@ class FastFit:
         n·[S², S B, S SS, B², B SS, SS²] with 1/μ and 1/μ²."""
         n = self.n
         K3 = np.concatenate((S[None], self.RQ))
-        nK3 = np.concatenate((n * S[None], self._nRQ))
-        nK6 = np.concatenate((nK3[:1] * K3, self._nfixed_rows))
+        nK3 = K3 * n
+        nK6 = np.concatenate((nK3[0] * K3, self._nfixed_rows))
         i0, i1, i2 = self.inv_s2
         gb0, gc0 = self.sumRQ_list
         a = self._a_total_one(Ssum) * self.a_scale_f
