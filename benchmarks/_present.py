@@ -38,7 +38,10 @@ def present_package(commit: str = BASELINE):
     root = Path(tempfile.mkdtemp(prefix="bayes_u1x_present_"))
     _DIR.append(str(root))
     with tarfile.open(fileobj=io.BytesIO(blob)) as tar:
-        tar.extractall(root, filter="tar")
+        try:
+            tar.extractall(root, filter="tar")
+        except TypeError:                      # Python < 3.11.4: no extraction filters (our own archive)
+            tar.extractall(root)
     pkg = root / NAME
     (root / "bayes_u1x").rename(pkg)
     for path in pkg.rglob("*.py"):
