@@ -7,13 +7,15 @@ likelihood (preset "default": amu, borexino, nsi, coherent, resonances, ccfr, ew
 terms for chiral models) timed
 
 * batched: ``lk.delta_chi2(theta)`` on all points at once, median of ``--repeat`` calls, µs/point;
-* one point: ``lk.delta_chi2(theta[i])`` with θ of shape (3,), median over ``--single`` points;
+* one point: ``lk.delta_chi2(theta[i])`` with θ of shape (3,), median over ``--single`` points
+  (blocks of 25 points per implementation, alternating: warm caches, as under a minimiser);
 * per term: the same two timings for a likelihood of that term alone (so each includes the
   couplings and the likelihood's own overhead).
 
 "present" is the package as it was at commit ``_present.BASELINE`` (before this work), extracted
 with ``git archive`` and imported as ``bayes_u1x_present`` in this same process; the two are timed
-alternately, so the ratio new/present is measured under the same machine load (2 shared cores: the
+alternately (whole batched calls; blocks of one-point calls), so the ratio new/present is measured
+under the same machine load (2 shared cores: the
 absolute numbers drift with the load, the ratios much less). Targets (issue "the whole model space,
 by evidence, in minutes", item 1): ≤ 5 µs/point batched and ≤ 100 µs per point for the default
 likelihood. The issue quotes the present cost on an unloaded machine (14–18 µs/point batched,
@@ -70,17 +72,20 @@ def batched(fns, theta, repeat):
     return [float(np.median(t)) for t in times]
 
 
-def single(fns, theta, n):
-    """Median seconds of one-point calls fn(theta[i]) (θ of shape (3,)), alternating per point."""
+def single(fns, theta, n, block=25):
+    """Median seconds of one-point calls fn(theta[i]) (θ of shape (3,)): blocks of ``block`` points
+    per fn, the fns alternating block by block (each runs with warm caches, as under a minimiser
+    that calls it point after point, and both see the same machine load)."""
     for fn in fns:
         fn(theta[0])
     times = [[] for _ in fns]
-    for i in range(n):
-        th = theta[i]
+    for lo in range(0, n, block):
+        rows = theta[lo:min(lo + block, n)]
         for k, fn in enumerate(fns):
-            t0 = time.perf_counter()
-            fn(th)
-            times[k].append(time.perf_counter() - t0)
+            for th in rows:
+                t0 = time.perf_counter()
+                fn(th)
+                times[k].append(time.perf_counter() - t0)
     return [float(np.median(t)) for t in times]
 
 
