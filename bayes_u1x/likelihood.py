@@ -133,6 +133,30 @@ def resolve_terms(spec, model: Model | None = None) -> tuple[str, ...]:
     return parsed.terms_for(model) if isinstance(parsed, Preset) else parsed
 
 
+def _plain_theta(theta):
+    """(g_X, εe/g_X, m_X) as floats for one finite θ of shape (3,) (:func:`theta_to_physical` on
+    floats), else None: everything else, bad values included, goes through theta_to_physical."""
+    if type(theta) is not np.ndarray or theta.shape != (3,) or theta.dtype != np.float64:
+        return None
+    a, r, c = theta.tolist()
+    if not (math.isfinite(a) and math.isfinite(r) and math.isfinite(c)) or a > 300.0 or c > 300.0:
+        return None
+    g, _, m = np.power(10.0, theta).tolist()         # numpy's power, as theta_to_physical (to the bit)
+    return g, r, m
+
+
+def _total(terms: dict):
+    """Σ of the term values in order (0 + t₁ + t₂ + …); one point summed as floats (the same
+    additions, without numpy's per-call cost on 0-d arrays)."""
+    vals = terms.values()
+    if next(iter(vals)).ndim == 0:              # terms_physical gives every term the same shape
+        tot = 0.0
+        for v in vals:
+            tot = tot + float(v)
+        return np.float64(tot)
+    return sum(vals)
+
+
 class CompositeLikelihood:
     """Sum of named Δχ² terms for one model.
 
@@ -172,6 +196,8 @@ class CompositeLikelihood:
             get_term(k).check_options(v)
         self.term_options = opts
         self._terms = tuple((t, TERMS[t], opts.get(t, {})) for t in self.terms)
+        # each term with its data and options bound once (its set-up is not repeated per call)
+        self._bound = tuple((t, term.bind(self.data, o)) for t, term, o in self._terms)
         lo = max(TERMS[t].valid_mass_range[0] for t in self.terms)
         hi = min(TERMS[t].valid_mass_range[1] for t in self.terms)
         self.valid_mass_range = (lo, hi)
@@ -195,6 +221,11 @@ class CompositeLikelihood:
     def _check_validity(self, m) -> None:
         lo, hi = self.valid_mass_range
         if lo > 0 or math.isfinite(hi):
+            if np.ndim(m) == 0:
+                if lo <= float(m) <= hi:
+                    return
+            elif m.size and lo <= m.min() and m.max() <= hi:
+                return
             try:
                 check_mass(m, lo, hi, what="the range where every selected term holds")
             except ParameterError as exc:
@@ -223,29 +254,33 @@ class CompositeLikelihood:
         if check_mass_range:
             self._check_validity(cp.m)
         self._warn_reference_mass(cp.m)
+        shape = cp.shape
         out = {}
-        for name, term, opts in self._terms:
-            val = np.asarray(term.delta_chi2(cp, self.data, **opts), dtype=float)
+        for name, fn in self._bound:
+            val = np.array(fn(cp), dtype=float)              # a fresh array the caller may keep
             if np.isnan(val).any():
-                i = np.flatnonzero(np.isnan(np.broadcast_to(val, cp.shape)))[0]
-                g, r, m = (float(np.ravel(a)[i]) for a in (cp.g, cp.r_eps, cp.m))
+                k = np.flatnonzero(np.isnan(np.broadcast_to(val, shape)))[0]
+                g, r, m = (float(np.ravel(np.broadcast_to(a, shape))[k]) for a in (cp.g, cp.r_eps, cp.m))
                 raise LikelihoodError(f"likelihood term {name!r} is not a number at g_X = {g:.4g}, "
                                       f"eps e/g_X = {r:.4g}, m_X = {m:.4g} GeV (a bug: please report it)")
-            out[name] = np.broadcast_to(val, cp.shape).copy()
+            out[name] = val if val.shape == shape else np.broadcast_to(val, shape).copy()
         return out
 
     def terms_theta(self, theta) -> dict[str, np.ndarray]:
         """Δχ² of every selected term at θ = (log10 g_X, εe/g_X, log10 m_X), shape (..., 3)."""
+        point = _plain_theta(theta)
+        if point is not None:
+            return self.terms_physical(*point)
         return self.terms_physical(*theta_to_physical(theta))
 
     def delta_chi2(self, theta) -> np.ndarray:
         """Total Δχ² at θ (shape (..., 3) -> (...))."""
-        return sum(self.terms_theta(theta).values())
+        return _total(self.terms_theta(theta))
 
     def evaluate(self, theta):
         """(total Δχ², {term: Δχ²}) at θ."""
         t = self.terms_theta(theta)
-        return sum(t.values()), t
+        return _total(t), t
 
     def log_likelihood(self, theta) -> np.ndarray:
         """ln L(θ) = −Δχ²(θ)/2 (up to the θ-independent normalisation)."""

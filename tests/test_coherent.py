@@ -6,6 +6,7 @@ from bayes_u1x.constants import SW2_LOW
 from bayes_u1x.couplings import effective_couplings
 from bayes_u1x.errors import BayesU1XError
 from bayes_u1x.physics.coherent_csi_2017 import binned_likelihood as F
+from bayes_u1x.physics.coherent_csi_2017 import fast_fit as FF
 from bayes_u1x.physics.coherent_csi_2017 import response as R
 from bayes_u1x.physics.coherent_csi_2017 import response_tables as T
 from bayes_u1x.physics.coherent_csi_2017.inputs import detector, isotopes
@@ -249,24 +250,27 @@ def test_through_composite_likelihood_and_shapes():
 
 
 
-def test_stalled_newton_rows_stop_early_and_rows_are_independent():
+@pytest.mark.parametrize("path", ["fast", "reference"])
+def test_stalled_newton_rows_stop_early_and_rows_are_independent(path):
     """At g_X = 8.2e-3, εe/g_X = 0.93, m_X = 10.9 MeV (signal ~1e4 x SM, α -> -1) the Newton
-    decrement sits at its rounding floor above the absolute tolerance; the solver must stop there
-    (it used to run all 200 iterations on the whole batch) and batching must not change any row."""
+    decrement of the reference solver sits at its rounding floor above the absolute tolerance; both
+    solvers must stop after a handful of iterations (the reference used to run all 200 on the whole
+    batch) and batching must not change any row (one point goes through the float path of FastFit)."""
     pts = [(8.16759271659977e-3, 0.9262694484786547, 0.010860492124290244), (1e-4, -2.0, 0.3),
            (3e-5, 1.0, 0.02)]
     g, r, m = (np.array(v) for v in zip(*pts))
-    alone = np.array([C.delta_chi2(effective_couplings("3,-6,7,-10", [a], [b], [c]))[0]
-                      for a, b, c in pts])
-    F._STATS = []
+    fn = C.delta_chi2 if path == "fast" else C.delta_chi2_reference
+    alone = np.array([fn(effective_couplings("3,-6,7,-10", [a], [b], [c]))[0] for a, b, c in pts])
+    mod = FF if path == "fast" else F
+    mod._STATS = []
     try:
-        batch = C.delta_chi2(effective_couplings("3,-6,7,-10", g, r, m))
-        n_iter = len(F._STATS)
+        batch = fn(effective_couplings("3,-6,7,-10", g, r, m))
+        n_iter = len(mod._STATS)
     finally:
-        F._STATS = None
+        mod._STATS = None
     assert np.all(np.isfinite(batch)) and batch[0] > 500.0   # CEvNS signal removed: Δχ² ~ 550-610
-    assert n_iter < 30                 # quadratic convergence: a handful of iterations, not 200
-    # rows are independent; 1e-9 absolute is far below the solver tolerance effect (λ² < 1e-12)
+    assert 0 < n_iter < 30             # quadratic convergence: a handful of iterations, not 200
+    # rows are independent; 1e-9 absolute is far below the solver tolerance effect (χ² within 5e-13)
     assert np.allclose(batch, alone, rtol=1e-12, atol=1e-9)
 
 
@@ -294,3 +298,27 @@ def test_heavy_nsi_profile_matches_denton_gehrlein_code():
     left = eps[lo][np.argmax(d[lo] < level)]
     right = eps[hi][::-1][np.argmax(d[hi][::-1] < level)]
     assert left == pytest.approx(-0.03, abs=0.01) and right == pytest.approx(0.22, abs=0.01)
+
+
+def test_fast_profile_equals_the_reference_solver():
+    # FastFit (signal from the spline coefficients, Newton in 1+α, 1+β, 1+γ) against the tabulated
+    # reference path (scipy spline, binned_likelihood.profile), for both PE conventions, batched and
+    # one point at a time: 1e-6 relative + 1e-9 (χ²_min ≈ 150 converged to ~5e-13 by both solvers).
+    # g_X <= 1e-2 keeps 1 + α̂ above 1e-12, where the reference resolves its own minimum (see
+    # tests/test_fast_likelihood.py for the rounding-limited region above)
+    rng = np.random.default_rng(17)
+    n = 150
+    g, r, m = 10 ** rng.uniform(-6, -2, n), rng.uniform(-15, 15, n), 10 ** rng.uniform(-2, np.log10(4.0), n)
+    for model in ("3,-6,7,-10", "B-L", "tilde-Lmu-Ltau"):
+        cp = _cp(model, g, r, m)
+        for conv in ("floor", "ceil"):
+            fast = C.delta_chi2(cp, pe_convention=conv)
+            ref = C.delta_chi2_reference(cp, pe_convention=conv)
+            assert np.all(np.abs(fast - ref) <= 1e-6 * np.abs(ref) + 1e-9), (model, conv)
+            assert np.ptp(ref) > 100.0                    # the points span the interesting range
+        one = [C.delta_chi2(effective_couplings(model, float(a), float(b), float(c)))[()] for a, b, c in
+               zip(g[:30], r[:30], m[:30])]
+        assert np.allclose(one, C.delta_chi2(cp)[:30], rtol=1e-12, atol=1e-9)
+    # Gaussian pulls are the reference path itself
+    cp = _cp("B-L", g[:20], r[:20], m[:20])
+    assert np.array_equal(C.delta_chi2(cp, pulls="gaussian"), C.delta_chi2_reference(cp, pulls="gaussian"))

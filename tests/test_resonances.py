@@ -339,3 +339,44 @@ def test_fast_ratios_match_recaster():
         cp = effective_couplings("Lmu-Ltau", np.full(m.size, 1e-3), 0.3, m)
         # exp(log(x)) round trips only: 1e-12 is far below any interpolation error (>~1e-8)
         np.testing.assert_allclose(fast_ratios(cp, (k,))[0], Recaster(cp).ratio(k), rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("invisible,br_dark", [("physical", 0.0), ("darkcast", 0.0), ("physical", 0.4)])
+def test_one_point_ratios_equal_the_batched_tables(invisible, br_dark):
+    # PointRatios (floats, one point) computes fast_ratios term by term: the same numbers to rounding
+    # (1e-13 relative; measured 3e-15), also on grid nodes (0.2 GeV is a digitised mass) and for
+    # every convention; a point outside the grid has no reference rate (R = 0 everywhere)
+    from bayes_u1x.physics.resonances.point_ratios import PointRatios
+    from bayes_u1x.physics.resonances.rate_tables import common_grid, fast_ratios
+    keys = tuple(default_searches())
+    pr = PointRatios(keys, invisible, br_dark)
+    rng = np.random.default_rng(4)
+    grid = common_grid()
+    m = np.concatenate([10 ** rng.uniform(-2.0, np.log10(4.0), 60), [0.2, 0.05, 1.0, 0.2113],
+                        grid[(grid > 0.01) & (grid < 4.0)][::3000]])
+    for model in ("3,-6,7,-10", "B-L", "tilde-Lmu-Ltau"):
+        g = 10 ** rng.uniform(-5.0, -2.0, m.size)
+        r = rng.uniform(-3.0, 3.0, m.size)
+        batch = fast_ratios(effective_couplings(model, g, r, m), keys, invisible, br_dark)
+        one = np.array([pr.ratios(effective_couplings(model, float(a), float(b), float(c))) for a, b, c in zip(g, r, m)]).T
+        assert np.allclose(one, batch, rtol=1e-13, atol=0.0), model
+        assert np.count_nonzero(batch) > m.size           # the comparison is not between zeros
+    cp = effective_couplings("B-L", 1e-3, 0.0, 20.0, check_mass_range=False)
+    assert pr.ratios(cp) == fast_ratios(cp, keys, invisible, br_dark).reshape(-1).tolist()
+
+
+def test_prepared_term_equals_delta_chi2():
+    # the likelihood's bound term (options resolved once) is the module function, batched and one point
+    data = load_measurements("2021")
+    rng = np.random.default_rng(9)
+    g, r, m = 10 ** rng.uniform(-5, -2, 40), rng.uniform(-5, 5, 40), 10 ** rng.uniform(-2, 0.6, 40)
+    for opts in ({}, {"mode": "full"}, {"mode": "paper"}, {"invisible": "darkcast", "br_dark": 0.2}):
+        fn = term.prepare(data, **opts)
+        cp = effective_couplings("3,-6,7,-10", g, r, m)
+        assert np.array_equal(fn(cp), term.delta_chi2(cp, data, **opts))
+        one = [float(fn(effective_couplings("3,-6,7,-10", float(a), float(b), float(c)))) for a, b, c in zip(g, r, m)]
+        assert np.allclose(one, term.delta_chi2(cp, data, **opts), rtol=1e-12, atol=0.0)
+    with pytest.raises(BayesU1XError, match="mode"):
+        term.prepare(data, mode="soft")
+    with pytest.raises(BayesU1XError, match="br_dark"):
+        term.prepare(data, br_dark=1.0)

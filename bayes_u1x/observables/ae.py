@@ -27,8 +27,8 @@ import numpy as np
 from ..constants import M_E
 from ..errors import LikelihoodError
 from ._chiral_inputs import term_inputs
-from .amu import delta_a
-from .base import gaussian_delta_chi2
+from .amu import lepton_loop_functions
+from .base import gaussian_delta_chi2, one_point
 
 DESCRIPTION = "electron g-2 with alpha from Rb (default) or Cs (Sec. 5.2, Eq. 5.6)"
 
@@ -52,8 +52,10 @@ def measurement(data=None, alpha: str | None = None) -> tuple[float, float]:
 
 
 def delta_a_e(cp) -> np.ndarray:
-    """One-loop Δa_e from X at the points of a :class:`~bayes_u1x.couplings.Couplings`."""
-    return delta_a(cp.vector("e"), cp.axial("e"), cp.m, m_l=M_E)
+    """One-loop Δa_e from X at the points of a :class:`~bayes_u1x.couplings.Couplings`
+    (:func:`~bayes_u1x.observables.amu.delta_a` with m_l = m_e, loop functions from the table)."""
+    fv, fa = lepton_loop_functions(cp.m, M_E)
+    return (np.asarray(cp.vector("e")) ** 2 * fv - np.asarray(cp.axial("e")) ** 2 * fa) / (4.0 * np.pi ** 2)
 
 
 def delta_chi2(cp, data, alpha: str | None = None, **options) -> np.ndarray:
@@ -62,3 +64,20 @@ def delta_chi2(cp, data, alpha: str | None = None, **options) -> np.ndarray:
         raise LikelihoodError(f"unknown option(s) for the ae term: {sorted(options)}; the only option is alpha")
     central, sigma = measurement(data, alpha)
     return gaussian_delta_chi2(delta_a_e(cp), central, sigma)
+
+
+def prepare(data, alpha: str | None = None, **options):
+    """:func:`delta_chi2` with the measurement looked up once; one point on floats."""
+    if options:
+        raise LikelihoodError(f"unknown option(s) for the ae term: {sorted(options)}; the only option is alpha")
+    central, sigma = measurement(data, alpha)
+    k = 4.0 * np.pi ** 2
+
+    def term(cp):
+        if not one_point(cp):
+            return gaussian_delta_chi2(delta_a_e(cp), central, sigma)
+        fv, fa = lepton_loop_functions(cp.m, M_E)
+        g = float(cp.g)
+        gv, ga = g * float(cp.qV["e"]), g * float(cp.qA["e"])
+        return np.float64((((gv * gv * float(fv) - ga * ga * float(fa)) / k - central) / sigma) ** 2)
+    return term

@@ -6,6 +6,12 @@ A term module ``bayes_u1x.observables.<name>`` provides
     Δχ² of the term at every point of ``cp`` (shape ``cp.shape``), relative to the term's own
     reference (App. B of arXiv:2203.13731). At g_X = 0 it returns the term's SM value exactly.
 
+and optionally
+
+``prepare(data, **options) -> callable(cp) -> ndarray``
+    the same Δχ² with the data and options bound, its set-up (option checks, table look-ups) done
+    once; :class:`~bayes_u1x.likelihood.CompositeLikelihood` uses it where a module provides it,
+
 and is listed once in :data:`bayes_u1x.observables.TERMS` (a :class:`Term`: label, validity range,
 options, whether it is chiral-only and whether plots draw it as a constraint). A term measured as a
 number with a Gaussian error (Δa_μ, R_Be, σ/σ_SM of CCFR, T, ΔQ_W, Δa_e) only computes its prediction
@@ -26,6 +32,13 @@ from ..errors import DataError, LikelihoodError
 def gaussian_delta_chi2(prediction, central, sigma):
     """((prediction − central)/sigma)², the Δχ² of one Gaussian measurement (Eq. B.2, B.3)."""
     return ((np.asarray(prediction, dtype=float) - central) / sigma) ** 2
+
+
+def one_point(cp) -> bool:
+    """True when ``cp`` is a single point held as float scalars (what
+    :func:`~bayes_u1x.couplings.effective_couplings` builds for one point given as numbers): the
+    terms then take their float paths. 0-d arrays and (1,)-arrays go through the array paths."""
+    return isinstance(cp.g, float) and isinstance(cp.m, float) and isinstance(cp.r_eps, float)
 
 
 def measurement(data, entry: str, value: str, uncertainty: str) -> tuple[float, float]:
@@ -100,3 +113,15 @@ class Term:
     def delta_chi2(self, cp, data, **options):
         """Δχ² of this term at the points of ``cp``."""
         return self.module.delta_chi2(cp, data, **options)
+
+    def bind(self, data, options: dict | None = None):
+        """``cp -> Δχ²`` with ``data`` and ``options`` fixed: the module's ``prepare(data, **options)``
+        where it has one (options checked and tables looked up once), else :meth:`delta_chi2`."""
+        options = dict(options or {})
+        prepare = getattr(self.module, "prepare", None)
+        if prepare is not None:
+            return prepare(data, **options)
+        fn = self.module.delta_chi2
+        if options:
+            return lambda cp: fn(cp, data, **options)
+        return lambda cp: fn(cp, data)

@@ -27,6 +27,7 @@ Couplings: q_V = ``cp.qV['mu']``, q_A = ``cp.qA['mu']``, q_ν = ``cp.q_nu['mu']`
 """
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 import numpy as np
@@ -34,7 +35,7 @@ import numpy as np
 from ..constants import G_F
 from ..errors import LikelihoodError
 from ..physics import trident
-from .base import gaussian_delta_chi2, measurement
+from .base import gaussian_delta_chi2, measurement, one_point
 
 DESCRIPTION = "CCFR neutrino trident (Eq. 3.20-3.22; full EPA calculation by default)"
 #: m_X [GeV] above which the paper calls the EFT form (Eq. 3.21) adequate (Sec. 3.2)
@@ -77,3 +78,26 @@ def ratio(cp, method: str = DEFAULT_METHOD, e_nu: float = trident.E_NU_CCFR,
 
 def delta_chi2(cp, data, method: str = DEFAULT_METHOD, **options):
     return gaussian_delta_chi2(ratio(cp, method=method, **options), *measurement(data, "ccfr", "ratio", "ratio_unc"))
+
+
+def prepare(data, method: str = DEFAULT_METHOD, e_nu: float = trident.E_NU_CCFR, form_factor: str = "helm",
+            ratio_av: float = 1.13, flux: str = trident.DEFAULT_FLUX, target: str = trident.DEFAULT_TARGET):
+    """:func:`delta_chi2` with the table and the measurement looked up once; one point on floats
+    through :meth:`~bayes_u1x.physics.trident.TridentRatio.ratio_one`."""
+    if method not in METHODS:
+        raise LikelihoodError(f"unknown CCFR method {method!r}; use one of {METHODS}")
+    central, sigma = measurement(data, "ccfr", "ratio", "ratio_unc")
+    opts = dict(e_nu=e_nu, form_factor=form_factor, ratio_av=ratio_av, flux=flux, target=target)
+    if method == "eft":
+        return lambda cp: gaussian_delta_chi2(ratio(cp, method="eft", **opts), central, sigma)
+    model = _ratio_model(float(e_nu), str(form_factor), str(flux), str(target))
+    k = math.sqrt(2.0) * G_F
+
+    def term(cp):
+        if not one_point(cp):
+            c_v, c_a = trident_coefficients(cp)
+            return gaussian_delta_chi2(model.ratio(c_v, c_a, cp.m), central, sigma)
+        pref = float(cp.g) ** 2 * float(cp.q_nu["mu"]) / k
+        r = model.ratio_one(pref * float(cp.qV["mu"]), pref * float(cp.qA["mu"]), float(cp.m))
+        return np.float64(((r - central) / sigma) ** 2)
+    return term

@@ -16,10 +16,13 @@ The term only depends on the kinetic mixing. At light m_X the one-sided 95% CL b
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from ..physics.electroweak import eps_from_r_eps, eps_y_from_eps, t_parameter
-from .base import gaussian_delta_chi2, measurement
+from ..constants import ALPHA_MZ, E_CHARGE, M_Z, SW2_MZ
+from ..physics.electroweak import C_W, eps_from_r_eps, eps_y_from_eps, t_parameter
+from .base import gaussian_delta_chi2, measurement, one_point
 
 DESCRIPTION = "electroweak T parameter from Z-X mixing (Eq. 3.12)"
 
@@ -40,3 +43,32 @@ def t_value(cp):
 def delta_chi2(cp, data):
     chi2 = gaussian_delta_chi2(t_value(cp), *measurement(data, "ew_t", "T", "T_unc"))
     return np.where(np.isfinite(chi2), chi2, UNPHYSICAL_CHI2)
+
+
+def _chi2_one(g: float, r: float, m: float, central: float, sigma: float) -> float:
+    """:func:`delta_chi2` at one point on floats (Eq. 3.12 as :func:`~bayes_u1x.physics.electroweak.t_parameter`)."""
+    eps_y = r * g / E_CHARGE / C_W
+    if abs(eps_y) >= _EPS_Y_CAP:
+        return UNPHYSICAL_CHI2
+    if eps_y == 0.0:
+        t = 0.0
+    else:
+        d = 1.0 - (m / M_Z) ** 2
+        a2 = SW2_MZ * (eps_y / math.sqrt(1.0 - eps_y ** 2)) ** 2
+        den = d + a2
+        if not den * d > 0:
+            return UNPHYSICAL_CHI2
+        t = -a2 / (ALPHA_MZ * den)
+    return ((t - central) / sigma) ** 2
+
+
+def prepare(data):
+    """:func:`delta_chi2` with the measurement looked up once; one point on floats."""
+    central, sigma = measurement(data, "ew_t", "T", "T_unc")
+
+    def term(cp):
+        if one_point(cp):
+            return np.float64(_chi2_one(float(cp.g), float(cp.r_eps), float(cp.m), central, sigma))
+        chi2 = gaussian_delta_chi2(t_value(cp), central, sigma)
+        return np.where(np.isfinite(chi2), chi2, UNPHYSICAL_CHI2)
+    return term

@@ -28,6 +28,7 @@ import numpy as np
 
 from ..constants import G_F
 from ..physics.nsi_parameters import NSIParams, resolve
+from .base import one_point
 
 DESCRIPTION = "NSI in neutrino oscillations (App. A, Eq. A.12)"
 
@@ -71,3 +72,23 @@ def delta_chi2_raw(cp, params="default") -> np.ndarray:
 def delta_chi2(cp, data=None, params="default") -> np.ndarray:
     """Δχ²_NSI osc. = max(Eq. A.12, 0) (App. B); 0 in the SM. ``data`` is not used (App. A)."""
     return np.maximum(delta_chi2_raw(cp, params), 0.0)
+
+
+def prepare(data=None, params="default"):
+    """:func:`delta_chi2` with the parameter set resolved once; one point on floats."""
+    p = resolve(params)
+    cinv, cinv_e0 = _precomputed(p)
+    C, v = cinv.tolist(), cinv_e0.tolist()
+    yn = float(p.Yn)
+    k = math.sqrt(2.0) * G_F
+
+    def term(cp):
+        if not one_point(cp):
+            return delta_chi2(cp, data, p)
+        r = float(cp.r_eps)
+        f = ((float(cp.qV["e"]) + r) + (float(cp.qV["p"]) - r) + yn * float(cp.qV["n"])) * (
+            float(cp.g) ** 2 / (k * float(cp.m) ** 2))
+        e = [f * float(cp.q_nu[a]) for a in FLAVOURS]
+        quad = sum(e[i] * C[i][j] * e[j] for i in range(3) for j in range(3))
+        return np.float64(max(quad - 2.0 * (e[0] * v[0] + e[1] * v[1] + e[2] * v[2]), 0.0))
+    return term

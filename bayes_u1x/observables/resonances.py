@@ -32,8 +32,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import LikelihoodError
+from ..physics.resonances.point_ratios import PointRatios
 from ..physics.resonances.rate_tables import fast_ratios, search_set
+from ..physics.resonances.recast import INVISIBLE_CONVENTIONS
 from ..physics.resonances.registry import PAPER_SEARCHES, default_searches, get_search, resolve_searches
+from .base import one_point
 
 DESCRIPTION = "resonance searches (Sec. 3.5, App. B): NA64, BaBar, LHCb, KLOE, ... recast"
 #: the registry's limits span 1 MeV - 10 GeV (CMS above is kept but irrelevant)
@@ -101,3 +104,43 @@ def delta_chi2(cp, data=None, mode: str = DEFAULT_MODE, searches=None, invisible
         return np.sum((z * R) ** 2, axis=0) if len(keys) else np.zeros(cp.shape)
     excluded = np.any(R >= 1.0, axis=0) if len(keys) else np.zeros(cp.shape, dtype=bool)
     return np.where(excluded, excluded_value, 0.0)
+
+
+def prepare(data=None, mode: str = DEFAULT_MODE, searches=None, invisible: str = "physical",
+            br_dark: float = 0.0, excluded_value: float = 100.0):
+    """:func:`delta_chi2` with the options checked and the search set resolved once; a single point
+    goes through :class:`~bayes_u1x.physics.resonances.point_ratios.PointRatios` (floats)."""
+    if mode not in MODES:
+        raise LikelihoodError(f"resonance mode must be one of {MODES}, got {mode!r}")
+    try:
+        excluded_value = float(excluded_value)
+    except (TypeError, ValueError) as exc:
+        raise LikelihoodError(f"excluded_value must be a number, got {excluded_value!r}") from exc
+    if invisible not in INVISIBLE_CONVENTIONS:
+        raise LikelihoodError(f"invisible convention must be one of {INVISIBLE_CONVENTIONS}, got {invisible!r}")
+    try:
+        br_dark = float(br_dark)
+    except (TypeError, ValueError) as exc:
+        raise LikelihoodError(f"br_dark must be a number, got {br_dark!r}") from exc
+    if not 0.0 <= br_dark < 1.0:
+        raise LikelihoodError(f"br_dark (dark-sector branching fraction) must be in [0, 1), got {br_dark}")
+    keys = _search_keys(mode, searches)
+    kw = dict(mode=mode, searches=searches, invisible=invisible, br_dark=br_dark, excluded_value=excluded_value)
+    if not keys:
+        return lambda cp: delta_chi2(cp, data, **kw)
+    z = search_set(keys).z.tolist()
+    point: list = []                   # the PointRatios, built on the first one-point call
+
+    def term(cp):
+        if not one_point(cp):
+            return delta_chi2(cp, data, **kw)
+        if not point:
+            point.append(PointRatios(keys, invisible, br_dark))
+        R = point[0].ratios(cp)
+        if mode == "smooth":
+            tot = 0.0
+            for zj, r in zip(z, R):
+                tot = tot + (zj * r) ** 2
+            return np.float64(tot)
+        return np.float64(excluded_value if any(r >= 1.0 for r in R) else 0.0)
+    return term

@@ -44,7 +44,7 @@ import numpy as np
 from ..constants import G_F, M_E, MEV, SW2_LOW
 from ..errors import LikelihoodError
 from ._chiral_inputs import term_inputs
-from .base import gaussian_delta_chi2
+from .base import gaussian_delta_chi2, one_point
 
 DESCRIPTION = ("TEXONO anti-nu_e e scattering, FALLBACK calibrated on Eq. 5.7 (spectrum of "
                "arXiv:0911.1597 Fig. 16(b) not available)")
@@ -119,3 +119,22 @@ def delta_chi2(cp, data, sw2: float | None = None, t_ref_mev: float | None = Non
                           f"options: sw2, t_ref_mev")
     cal, _ = _setup(data, sw2, t_ref_mev)
     return gaussian_delta_chi2(rate_ratio(cp, data, sw2, t_ref_mev), 1.0, cal.sigma_r)
+
+
+def prepare(data, sw2: float | None = None, t_ref_mev: float | None = None, **options):
+    """:func:`delta_chi2` with the calibration done once; one point on floats (:func:`rate_ratio`)."""
+    if options:
+        raise LikelihoodError(f"unknown option(s) for the texono term: {sorted(options)}; "
+                              f"options: sw2, t_ref_mev")
+    cal, t_ref = _setup(data, sw2, t_ref_mev)
+    sm = cal.gr ** 2 + cal.c * cal.gl ** 2
+
+    def term(cp):
+        if not one_point(cp):
+            return gaussian_delta_chi2(rate_ratio(cp, data, sw2, t_ref_mev), 1.0, cal.sigma_r)
+        amp = _amplitude(float(cp.g), float(cp.m), t_ref) * float(cp.q_nu["e"])
+        qv, qa = float(cp.qV["e"]), float(cp.qA["e"])
+        dl, dr = amp * (qv + qa), amp * (qv - qa)
+        r = ((cal.gr + dr) ** 2 + cal.c * (cal.gl + dl) ** 2) / sm
+        return np.float64(((r - 1.0) / cal.sigma_r) ** 2)
+    return term

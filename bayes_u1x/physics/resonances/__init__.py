@@ -2,7 +2,8 @@
 U(1)_X model (production x branching ratio x lifetime acceptance).
 
 Modules: :mod:`.registry` (searches and limit curves), :mod:`.production` (production factors),
-:mod:`.recast` (rates, exclusion ratios, g_X limits), :mod:`.rate_tables` (the tabulated fast path). The likelihood term is
+:mod:`.recast` (rates, exclusion ratios, g_X limits), :mod:`.rate_tables` (the tabulated fast path),
+:mod:`.point_ratios` (the same for one point, on floats). The likelihood term is
 :mod:`bayes_u1x.observables.resonances`.
 """
 from .rate_tables import fast_ratios

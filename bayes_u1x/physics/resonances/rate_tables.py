@@ -129,14 +129,16 @@ def _search_table(key: str) -> dict:
 
 
 def _interp_log(tab, ic, t):
-    """exp of tab linearly interpolated (rows of tab = searches); where an end is log 0 = -inf,
-    the value itself is interpolated linearly."""
-    lo, hi = tab[:, ic], tab[:, ic + 1]
+    """exp of tab linearly interpolated (rows of tab = nodes, columns = searches; t (n, 1)); where
+    an end is log 0 = -inf, the value itself is interpolated linearly."""
+    lo, hi = tab[ic], tab[ic + 1]
     with np.errstate(invalid="ignore"):
         val = np.exp(lo + t * (hi - lo))
     bad = np.isnan(val)
     if bad.any():
-        val = np.where(bad, np.exp(lo) * (1.0 - t) + np.exp(hi) * t, val)
+        r, c = np.nonzero(bad)
+        tt = np.broadcast_to(t, val.shape)[r, c]
+        val[r, c] = np.exp(lo[r, c]) * (1.0 - tt) + np.exp(hi[r, c]) * tt
     return val
 
 
@@ -149,7 +151,10 @@ class _SearchSet:
         tabs = [_search_table(k) for k in keys]
 
         def stack(name, rows):
-            a = np.stack([tabs[j][name] for j in rows]) if rows else np.empty((0, G.size))
+            # node- (interval-) major: the searches of one node are contiguous, so reading the
+            # tables at a batch of masses gathers whole rows instead of one value per search
+            a = np.stack([tabs[j][name] for j in rows], axis=1) if rows else np.empty((G.size, 0))
+            a = np.ascontiguousarray(a)
             a.flags.writeable = False
             return a
 
@@ -167,10 +172,14 @@ class _SearchSet:
         # production fractions of mixture searches at the nodes (np.interp clamps outside, as
         # mixture_factor does); linear in m between nodes reproduces np.interp on their own grid
         self.fractions = {}
+        self.fraction_tables = {}       # j -> (mechanism names, (nodes, mechanisms) array)
         for j, s in enumerate(self.searches):
             if s.production == "mixture":
                 self.fractions[j] = {k: np.interp(G, s.fractions["mass"], v)
                                      for k, v in s.fractions.items() if k != "mass" and np.any(v)}
+                names = tuple(self.fractions[j])
+                self.fraction_tables[j] = (names, np.ascontiguousarray(
+                    np.stack([self.fractions[j][k] for k in names], axis=1)))
 
 
 @lru_cache(maxsize=64)
@@ -229,20 +238,23 @@ def fast_ratios(cp: Couplings, keys: tuple[str, ...], invisible: str = "physical
     ie = np.minimum(np.maximum(i, 0), nG - 1)
     g0 = G[ic]
     t = (m - g0) / (G[ic + 1] - g0)
-    lo = ss.g2_left[:, ic]
-    lg2 = lo + t * (ss.g2_right[:, ic] - lo)   # exact: log g_ref is linear in m inside an interval
+    tc = t[:, None]
+    lo = ss.g2_left[ic]                                          # (n, searches)
+    lg2 = lo + tc * (ss.g2_right[ic] - lo)  # exact: log g_ref is linear in m inside an interval
     exact = inside & (G[ie] == m)
     if exact.any():  # at a node: the curve's own value (the weaker one at a step)
-        lg2 = np.where(exact, ss.g2_node[:, ie], lg2)
-    g2 = np.exp(np.where(inside, lg2, np.nan))
-    S = g2 * _interp_log(ss.br, ic, t)
+        lg2 = np.where(exact[:, None], ss.g2_node[ie], lg2)
+    g2 = np.exp(np.where(inside[:, None], lg2, np.nan))
+    S = g2 * _interp_log(ss.br, ic, tc)
     life = ss.lifetime
     if life:  # E_ref = acceptance(t1, g_ref^2 width_ref) (E = 1 if t1 = inf and the width > 0)
-        T1 = np.stack([window_t1(ss.searches[j], m) for j in life])
+        T1 = np.stack([window_t1(ss.searches[j], m) for j in life], axis=1)
         prompt = np.isinf(T1)
         T1f = np.where(prompt, 0.0, T1)
-        gam = g2[life] * _interp_log(ss.width, ic, t)
-        S[life] = S[life] * np.where(prompt, np.where(gam > 0, 1.0, 0.0), -np.expm1(-(T1f * gam / HBAR_GEV_S)))
+        gam = g2[:, life] * _interp_log(ss.width, ic, tc)
+        S[:, life] = S[:, life] * np.where(prompt, np.where(gam > 0, 1.0, 0.0), -np.expm1(-(T1f * gam / HBAR_GEV_S)))
+        T1 = T1.T
+    S = S.T                                                      # (searches, n)
     # --- target: production x BR x acceptance ------------------------------------------------
     cp1 = _unit(cp)
     need_pipi = any("pi+_pi-" in d for d in ss.decays)
@@ -261,11 +273,13 @@ def fast_ratios(cp: Couplings, keys: tuple[str, ...], invisible: str = "physical
     A = np.empty((ns, n))
     for j, s in enumerate(ss.searches):
         if s.production == "mixture":
-            fr = ss.fractions[j]
+            names, F = ss.fraction_tables[j]
+            f0 = F[ic]
+            fi_all = f0 + tc * (F[ic + 1] - f0)                  # (n, mechanisms)
             num = np.zeros(n)
             norm = np.zeros(n)
-            for k, f in fr.items():
-                fi = f[ic] + t * (f[ic + 1] - f[ic])
+            for c, k in enumerate(names):
+                fi = fi_all[:, c]
                 norm = norm + fi
                 if k not in mech:
                     mech[k] = production_factor(k, q, m, bw)

@@ -7,6 +7,9 @@
 """
 from __future__ import annotations
 
+import bisect
+import math
+
 import numpy as np
 
 from ...cache import cached_arrays
@@ -121,6 +124,10 @@ class TridentRatio:
         self.l2 = np.log(m2 ** 2 * S[:, 2, :] / self.S0[:, None])
         self.ratio_av = self.S0[1] / self.S0[0]
         self.sm = G_V_SM ** 2 * self.S0[0] + G_A_SM ** 2 * self.S0[1]
+        # float copies for ratio_one: ln m, (l1 V, l1 A, l2 V, l2 A) rows, S_0
+        self._lnm_list = self.lnm.tolist()
+        self._l12_lists = [self.l1[0].tolist(), self.l1[1].tolist(), self.l2[0].tolist(), self.l2[1].tolist()]
+        self._s0_list = self.S0.tolist()
 
     def moments(self, m_x):
         """(h1, h2) with shapes (2, ...): h_n = S_n/S_0 for V and A at m_x [GeV]."""
@@ -135,6 +142,24 @@ class TridentRatio:
         # above the grid: EFT (h1 m² and h2 m⁴ already ≈ 1); below: not supported (clip)
         m2 = m_x ** 2
         return h1 / m2, h2 / m2 ** 2
+
+    def ratio_one(self, c_v: float, c_a: float, m_x: float) -> float:
+        """:meth:`ratio` at one point on floats (the same linear interpolation in ln m)."""
+        if not (math.isfinite(m_x) and m_x > 0):
+            raise ParameterError("m_X must be finite and positive")
+        x = min(max(math.log(m_x), self._lnm_list[0]), self._lnm_list[-1])
+        i = min(bisect.bisect_right(self._lnm_list, x) - 1, len(self._lnm_list) - 2)
+        x0, x1 = self._lnm_list[i], self._lnm_list[i + 1]
+        m2 = m_x * m_x
+        h = []
+        for rows in self._l12_lists:
+            y0, y1 = rows[i], rows[i + 1]
+            h.append(math.exp(y0 + (y1 - y0) / (x1 - x0) * (x - x0)))
+        h1v, h1a, h2v, h2a = h[0] / m2, h[1] / m2, h[2] / (m2 * m2), h[3] / (m2 * m2)
+        s0v, s0a = self._s0_list
+        num = (s0v * (G_V_SM ** 2 + 2 * G_V_SM * c_v * h1v + c_v ** 2 * h2v)
+               + s0a * (G_A_SM ** 2 + 2 * G_A_SM * c_a * h1a + c_a ** 2 * h2a))
+        return num / self.sm
 
     def ratio(self, c_v, c_a, m_x):
         """σ/σ_SM for c_{V,A} = g_X² q_ν q_{V,A}/(√2 G_F) [GeV²] at m_x [GeV]."""
