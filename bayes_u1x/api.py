@@ -4,7 +4,7 @@
 >>> lk = bx.CompositeLikelihood("Lmu-Ltau")                 # the default likelihood
 >>> minima = bx.profile(lk, mass=0.2)                       # iminuit profile minima at 200 MeV
 >>> res = bx.sample(lk, "default", out="results/lmu")        # emcee posterior -> res.idata
->>> z = bx.evidence(lk, "default", method="ti")              # ln Z, the same path as the command line
+>>> z = bx.evidence(lk, "default", method="is")              # ln Z, the same path as the command line
 """
 from __future__ import annotations
 
@@ -60,15 +60,15 @@ def profile(likelihood, *, mass: float | None = None, bounds=None, within: float
     return find_minima(_likelihood(likelihood), bounds=bounds, fixed_mass=mass, within=within, **kw)
 
 
-def evidence(likelihood, prior="default", method: str = "ti", *, seed: int = 1, settings=None):
-    """ln Z of a likelihood under a prior (:func:`bayes_u1x.inference.evidence.evidence`: for TI/SS the
-    profile + pilot reference the command line uses)."""
+def evidence(likelihood, prior="default", method: str = "is", *, seed: int = 1, settings=None):
+    """ln Z of a likelihood under a prior (:func:`bayes_u1x.inference.evidence.evidence`: importance
+    sampling from the profile + pilot reference the command line uses, TI as its fallback)."""
     from .inference.evidence import evidence as _evidence
 
     return _evidence(_likelihood(likelihood), prior, method, seed=seed, settings=settings)
 
 
-def compare(models, *, prior="default", terms="default", data=None, method: str = "ti", seed: int = 1,
+def compare(models, *, prior="default", terms="default", data=None, method: str = "is", seed: int = 1,
             settings=None, profile: bool = True):
     """The evidence comparison table (a pandas DataFrame, best model first) of several models."""
     from .inference.compare import scan_table

@@ -117,7 +117,7 @@ def _register_compare(sub) -> None:
                    "'kinetic_mixing_loop' centres eps e/g_X on the model's one-loop mixing")
     p.add_argument("--terms", default=None, help="likelihood terms or preset (default: 'default')")
     p.add_argument("--data", default=None, help=f"measurement set ({', '.join(available_sets())}; default {DEFAULT_SET})")
-    p.add_argument("--method", default="ti", choices=["ti", "ss", "is", "nested", "grid", "mc"], help="evidence estimator")
+    p.add_argument("--method", default="is", choices=["ti", "ss", "is", "nested", "grid", "mc"], help="evidence estimator")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--posterior", action="store_true", help="also print az.summary of each posterior (ti/ss)")
     p.add_argument("--out", default=None, metavar="DIR",

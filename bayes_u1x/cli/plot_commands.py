@@ -1,4 +1,5 @@
-"""``bayes-u1x plot corner|exclusion|limits``: PNG figures of posteriors, exclusion planes and search limits."""
+"""``bayes-u1x plot corner|exclusion|limits|model-space``: PNG figures of posteriors, exclusion planes, search
+limits and the evidence of the whole model space."""
 from __future__ import annotations
 
 import numpy as np
@@ -15,6 +16,7 @@ def register(sub) -> None:
     _register_corner(tsub)
     _register_exclusion(tsub)
     _register_limits(tsub)
+    _register_model_space(tsub)
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
 
 
@@ -198,4 +200,45 @@ def _limits(args) -> int:
         print_json({"out": args.out})
     else:
         print(f"wrote {args.out}")
+    return 0
+
+
+# --- model space -----------------------------------------------------------------------------------------
+def _register_model_space(tsub) -> None:
+    p = tsub.add_parser("model-space", parents=[json_parent()],
+                        help="ln B(model : SM) of every scanned model on the (alpha, R) plane of Fig. 2")
+    p.add_argument("scan", metavar="SCAN", help="an evidence scan: the folder of 'scan --evidence --out' "
+                                                "or its evidence.jsonl")
+    p.add_argument("--out", metavar="DIR", default=None, type=out_folder("model_space.png"),
+                   help="output folder for model_space.png (default: the scan's folder)")
+    p.add_argument("--title", default=None, help="figure title (default: from the scan's settings)")
+    p.set_defaults(func=_model_space)
+
+
+def _model_space(args) -> int:
+    from pathlib import Path
+
+    from ..errors import ResultsError
+    from ..inference.scans import read_scan_file
+    from ..plotting.model_space_plot import plot_model_space
+
+    src = Path(args.scan)
+    scan_file = src / "evidence.jsonl" if src.is_dir() else src
+    if not scan_file.is_file():
+        raise ResultsError(f"no evidence scan at {src} (expected a folder with evidence.jsonl or the file)")
+    recs = list(read_scan_file(scan_file, kind="evidence").values())
+    if not recs:
+        raise ResultsError(f"{scan_file} holds no finished model yet")
+    out = Path(args.out) if args.out else scan_file.parent / "model_space.png"
+    if out.is_dir():
+        out = out / "model_space.png"
+    r0 = recs[0]
+    title = args.title or (f"ln B(model : SM), {len(recs)} models, data {r0.get('data')}, prior "
+                           f"{r0.get('prior_name')}, likelihood {r0.get('likelihood')}, m_X marginalised")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    plot_model_space(recs, out, title=title)
+    if args.json:
+        print_json({"png": str(out), "models": len(recs)})
+    else:
+        print(f"wrote {out}")
     return 0

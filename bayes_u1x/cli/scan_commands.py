@@ -22,8 +22,8 @@ def register(sub) -> None:
     p.add_argument("--force", action="store_true", help="start the scan file over (the old one is kept as .previous)")
     p.add_argument("--processes", type=int, default=None, help="worker processes (default: 2 cores)")
     p.add_argument("--evidence", action="store_true", help="posterior + evidence per model (see compare)")
-    p.add_argument("--method", default="ti", choices=["ti", "ss", "is", "nested", "grid", "mc"],
-                   help="evidence estimator for --evidence (default ti)")
+    p.add_argument("--method", default="is", choices=["ti", "ss", "is", "nested", "grid", "mc"],
+                   help="evidence estimator for --evidence (default is: importance sampling, TI fallback)")
     p.add_argument("--prior", default="default", help="prior file or name for --evidence")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="dask.distributed scheduler address for --evidence (default: local processes)")

@@ -107,19 +107,22 @@ def _checks(band, statements, tolerance):
     return out
 
 
-def paper_terms(model) -> tuple[str, ...]:
-    """The constraints of the paper's figures: those of the ``default`` likelihood (the paper's set;
-    the newer COHERENT and 2023 search terms are drawn by ``bayes-u1x plot exclusion --terms``)."""
+def paper_terms(model, data="2021") -> tuple[str, ...]:
+    """The constraints of the paper's figures: those of the ``default`` likelihood with the data set's
+    substitutions (2021/2025: the paper's terms; 2026: CsI 2021 + LAr for the 2017 CsI term and the
+    2023 searches beside the 2020 ones, ``[2026.preset_terms]`` of ``measurements.toml``)."""
     from ..likelihood import PRESETS
+    from ..measurements import load_measurements
     from ..models import get_model
     from ..observables import TERMS
-    return tuple(t for t in PRESETS["default"].terms_for(get_model(model)) if TERMS[t].constraint)
+    terms = load_measurements(data).preset_terms(PRESETS["default"].terms_for(get_model(model)))
+    return tuple(t for t in terms if TERMS[t].constraint)
 
 
 def fig3(n: int = 120, data="2021", eps_ratio=None, n_band: int = 300):
     """Fig. 3: the L_μ−L_τ plane at the loop-induced mixing; returns (plane, band exclusion)."""
     r = fig3_eps_ratio() if eps_ratio is None else float(eps_ratio)
-    terms = paper_terms("Lmu-Ltau")
+    terms = paper_terms("Lmu-Ltau", data)
     res = exclusion_plane("Lmu-Ltau", r, terms=terms, m_grid=np.geomspace(0.01, 4.0, n),
                           g_grid=np.geomspace(1e-4, 1e-1, n), data=data)
     band = band_exclusion("Lmu-Ltau", r, terms=terms, masses=np.geomspace(0.01, 4.0, n_band), data=data)
@@ -135,8 +138,8 @@ def fig5(n: int = 100, data="2021", n_band: int = 200) -> list[dict]:
     masses = np.geomspace(0.01, 4.0, n_band)
     below = masses < 2 * M_MU
     for panel, model, r in FIG5_PANELS:
-        res = exclusion_plane(model, r, terms=paper_terms(model), m_grid=m, g_grid=g, data=data)
-        band = band_exclusion(model, r, terms=paper_terms(model), masses=masses, data=data)
+        res = exclusion_plane(model, r, terms=paper_terms(model, data), m_grid=m, g_grid=g, data=data)
+        band = band_exclusion(model, r, terms=paper_terms(model, data), masses=masses, data=data)
         # share of the band (in log m below/above the dimuon threshold) each constraint removes
         share = {k: {"below_2mmu_any": float(c["any"][below].mean()),
                      "below_2mmu_whole": float(c["whole"][below].mean()),
@@ -148,7 +151,7 @@ def fig5(n: int = 100, data="2021", n_band: int = 200) -> list[dict]:
 def fig6(n: int = 120, data="2021", n_band: int = 300):
     """Fig. 6: the chiral L̃_{μ−τ} plane at ε = g_X/10; returns (plane, band exclusion, checks)."""
     r = fig6_eps_ratio()
-    terms = paper_terms("tilde-Lmu-Ltau")
+    terms = paper_terms("tilde-Lmu-Ltau", data)
     res = exclusion_plane("tilde-Lmu-Ltau", r, terms=terms, m_grid=np.geomspace(0.01, 1.0, n),
                           g_grid=np.geomspace(1e-5, 1e-2, n), data=data)
     band = band_exclusion("tilde-Lmu-Ltau", r, terms=terms, masses=np.geomspace(0.01, 1.0, n_band), data=data)

@@ -42,13 +42,18 @@ DEFAULT_SETTINGS = {
 }
 
 
-def evidence(likelihood, prior="default", method: str = "ti", *, seed: int = 1, settings: dict | None = None,
+def evidence(likelihood, prior="default", method: str = "is", *, seed: int = 1, settings: dict | None = None,
              reference=True) -> EvidenceResult:
     """ln Z of ``likelihood`` (a :class:`~bayes_u1x.likelihood.CompositeLikelihood`) under ``prior``.
 
-    ``method``: "ti" (default), "ss", "nested", "grid" or "mc"; ``settings`` override
-    :data:`DEFAULT_SETTINGS` for it. ``reference`` (TI/SS): True builds the profile + pilot reference,
-    False tempers from the prior (biased low on thin sheets; for tests), or pass a reference object.
+    ``method``: "is" (default: importance sampling from the profile + pilot reference, with the
+    fallback below), "ti", "ss", "nested", "grid" or "mc"; ``settings`` override
+    :data:`DEFAULT_SETTINGS` for it. ``reference`` (IS/TI/SS): True builds the profile + pilot
+    reference, False samples/tempers from the prior (for tests), or pass a reference object.
+
+    With "is", when the Kish effective sample size or the error misses the target (``min_ess``,
+    ``max_err``), the estimate is redone with 5x more draws (IS stays unbiased), and if that misses
+    too, by TI on the same reference; ``extra["fallback"]`` records what happened.
     """
     if method not in METHODS:
         raise EvidenceError(f"unknown evidence method {method!r}; choose one of {', '.join(METHODS)}")
@@ -63,10 +68,27 @@ def evidence(likelihood, prior="default", method: str = "ti", *, seed: int = 1, 
     if method in ("ti", "ss", "is", "nested", "mc"):
         kw.setdefault("seed", seed)
     res = estimate_evidence(likelihood.log_likelihood, pr, method=method, **kw)
+    if method == "is" and not res.extra.get("ess_ok", True):
+        res = _is_fallback(likelihood, pr, res, kw, seed)
     res.extra.setdefault("settings", {k: v for k, v in kw.items() if k != "reference"})
     res.extra["prior"] = pr.describe()
     if hasattr(likelihood, "describe"):
         res.extra["likelihood"] = likelihood.describe()
+    return res
+
+
+def _is_fallback(likelihood, pr, res, kw, seed) -> EvidenceResult:
+    """IS missed its ESS/error target: 5x more draws (unbiased; on the dark photon it agrees with prior
+    MC where TI reads 0.3 low), then TI on the same reference."""
+    fb = {"from": "is", "ess": res.extra.get("ess"), "log_z_is": res.log_z, "log_z_err_is": res.log_z_err}
+    more = {**kw, "n": 5 * int(kw["n"]), "seed": seed + 1}
+    res = estimate_evidence(likelihood.log_likelihood, pr, method="is", **more)
+    fb["to"] = "is x5"
+    if not res.extra.get("ess_ok", True):
+        ti = dict(DEFAULT_SETTINGS["ti"], reference=kw.get("reference"), seed=seed)
+        res = estimate_evidence(likelihood.log_likelihood, pr, method="ti", **ti)
+        fb["to"] = "ti"
+    res.extra["fallback"] = fb
     return res
 
 
@@ -84,7 +106,7 @@ def _posterior_summary(samples):
     return az.summary(az.from_dict(posterior=post), kind="stats")
 
 
-def model_evidence(model, *, terms="default", data=DEFAULT_SET, prior="default", method: str = "ti",
+def model_evidence(model, *, terms="default", data=DEFAULT_SET, prior="default", method: str = "is",
                    settings: dict | None = None, profile: bool = True, posterior: bool = False,
                    seed: int = 1, term_options=None) -> dict:
     """ln Z of one model (mass marginalised) and what the comparison table needs, as a JSON-ready dict.
@@ -110,18 +132,7 @@ def model_evidence(model, *, terms="default", data=DEFAULT_SET, prior="default",
         dchi = float(global_minimum(lk, pr, max_seeds=3)[0].delta_chi2)
     res = evidence(lk, pr, method=method, seed=seed, settings=kw,
                    reference=ref if ref is not None else (False if method in ("ti", "ss", "is") else True))
-    fallback = None
-    if method == "is" and not res.extra.get("ess_ok", True):
-        # too few effective draws for the target error: first 5x more draws (IS stays unbiased; on the
-        # dark photon it agrees with prior MC where TI reads 0.3 low), then TI on the same reference
-        fallback = {"from": "is", "ess": res.extra.get("ess"), "log_z_is": res.log_z, "log_z_err_is": res.log_z_err}
-        more = {**DEFAULT_SETTINGS["is"], **kw}
-        more["n"] = 5 * int(more["n"])
-        res = evidence(lk, pr, method="is", seed=seed + 1, settings=more, reference=ref if ref is not None else True)
-        fallback["to"] = "is x5"
-        if not res.extra.get("ess_ok", True):
-            res = evidence(lk, pr, method="ti", seed=seed, reference=ref if ref is not None else True)
-            fallback["to"] = "ti"
+    fallback = res.extra.get("fallback")
     lower = None
     if dchi is not None:
         from ..minimum import lower_point
@@ -170,7 +181,7 @@ def evidence_scan(models=None, *, max_charge: int = 10, out=None, processes: int
                              term_options=kw.get("term_options") or {})
     pr = load_prior(kw.get("prior", "default"), models[0] if models else "Lmu-Ltau")
     settings = {"likelihood": lk.label, "term_options": lk.term_options, "data": lk.data.name,
-                "prior": pr.name, "prior_sha256": pr.sha256, "method": kw.get("method", "ti"),
+                "prior": pr.name, "prior_sha256": pr.sha256, "method": kw.get("method", "is"),
                 "seed": kw.get("seed", 1), "estimator": kw.get("settings") or {}}
     jobs = [(model_key(m), ([float(x) for x in m.table1], kw)) for m in models]
     client = None
