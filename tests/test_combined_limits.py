@@ -96,6 +96,16 @@ def test_profiled_limit_is_not_stronger_than_any_fixed_one():
     assert prof["single"] == {} and prof["band"] is None
 
 
+def test_profiled_limits_plot(tmp_path):
+    # a profiled result has no single eps_ratio: the figure says "profiled" (it crashed on None once)
+    from bayes_u1x.plotting.combined_plot import plot_combined_limits
+
+    m = np.array([0.05, 0.3])
+    res = [combined_limits("B-L", m, eps_ratio="profiled", data=d, per_term=False, n_g=10, n_r=9) for d in ("2021", "2025")]
+    out = plot_combined_limits(res, tmp_path / "combined.png")
+    assert (tmp_path / "combined.png").stat().st_size > 0 and out is not None
+
+
 def test_include_amu_measures_from_the_best_fit():
     m = np.array([0.02, 0.1])
     with_amu = combined_limits("Lmu-Ltau", m, eps_ratio=0.0, data="2021", include_amu=True, per_term=False)

@@ -68,6 +68,10 @@ def out_path(text, name: str) -> str:
         return str(p)
     if p.exists() and not p.is_dir():
         raise argparse.ArgumentTypeError(f"{p} exists and is not a folder")
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"cannot create the output folder {p}: {exc.strerror or exc}") from None
     return str(p / name)
 
 

@@ -116,7 +116,7 @@ def _zoom(lk, start, b, free: list[int], half_width: np.ndarray, n: int = 15, st
     lo = np.array([b[k][0] for k in PARAM_NAMES])
     hi = np.array([b[k][1] for k in PARAM_NAMES])
     hw = np.asarray(half_width, dtype=float).copy()
-    best_val = float(lk.delta_chi2(best[None, :])[0])
+    best_val = float(lk.delta_chi2(best))                 # one point: the float path
     u = np.linspace(-1.0, 1.0, n)
     for _ in range(steps):
         axes = [best[i] + hw[i] * u if i in free else np.array([best[i]]) for i in range(3)]
@@ -138,7 +138,7 @@ def _minimise_from(lk, start, b, fixed_mass, tol, step=(0.05, 0.1, 0.05), simple
         x = np.asarray(x, dtype=float)
         if not np.all(np.isfinite(x)):
             return 1e30
-        val = lk.delta_chi2(x[None, :])[0]
+        val = lk.delta_chi2(x)            # shape (3,): the likelihood's one-point (float) path
         return float(val) if np.isfinite(val) else 1e30
 
     fcn.errordef = Minuit.LEAST_SQUARES

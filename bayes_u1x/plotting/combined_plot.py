@@ -93,9 +93,10 @@ def plot_combined_limits(results, out, dpi: int = 130) -> str:
                 ax.axvspan(a, z, ymin=0, ymax=0.025, color="#E69F00", zorder=9, lw=0)
     ax.set_xlabel(r"$m_X$ [GeV]")
     ax.set_ylabel(f"{ylab} upper limit")
-    eps = {"fixed": r"$\varepsilon e/g_X$" + f" = {first['eps_ratio']:.4g}",
-           "loop": r"$\varepsilon e/g_X$" + f" = {first['eps_ratio']:.4g} (one loop)",
-           "profiled": r"$\varepsilon e/g_X$ profiled"}[first["eps_mode"]]
+    if first["eps_mode"] == "profiled":           # no single value: eps_ratio is None
+        eps = r"$\varepsilon e/g_X$ profiled"
+    else:
+        eps = r"$\varepsilon e/g_X$" + f" = {first['eps_ratio']:.4g}" + (" (one loop)" if first["eps_mode"] == "loop" else "")
     ax.set_title(f"Combined limit, {model_tex(first['model'])}, {eps}", fontsize=10)
     ax.grid(True, which="major", alpha=0.25)
     ax.legend(fontsize=7.5, loc="upper left", framealpha=0.9)

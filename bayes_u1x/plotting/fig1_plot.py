@@ -31,7 +31,7 @@ def plot_fig1(res, ub, path):
         if c["global"][i] < 0.8 * np.median(c["global"][above]):
             ax.annotate(f"$m_X \\approx m_Z$: the $Z$ admixture (Eq. 3.18)\noffsets the $\\nu_\\mu$ coupling; "
                         f"min {c['global'][i]:.1f} at {m[i]:.0f} GeV", xy=(m[i], c["global"][i]),
-                        xytext=(m[i] / 25, c["global"][i] - 5), fontsize=7,
+                        xytext=(m[i] / 40, 7.0), fontsize=7,
                         arrowprops=dict(arrowstyle="->", lw=0.8))
     if np.isfinite(ub):
         ax.axvspan(ub, m[-1], color="0.85", zorder=0,

@@ -47,10 +47,10 @@ def plot_fig4(rows, out):
     ax[2].legend(fontsize=8)
     fig.suptitle(r"$3B - 6L_e - 3L_\tau + N(L_\mu - L_\tau)$, $m_X$ = 200 MeV")
     fig.text(0.01, 0.01, "Crosses: Table 1 of the paper. Its g_X for N = 3 and 6 (1.30e-3, 9.90e-4) break the trend "
-             "by ~10x and are drawn divided by 10; even so they differ by ~10% from ours while N = 4, 5, 7 agree "
+             "by ~10x and are drawn divided by 10;\neven so they differ by ~10% from ours while N = 4, 5, 7 agree "
              "within 1%: the printed digits are off too, not only the exponent (cause unknown).", fontsize=7,
              color="0.3")
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    fig.tight_layout(rect=(0, 0.09, 1, 1))
     fig.savefig(out, dpi=120)
     plt.close(fig)
     return out
