@@ -80,6 +80,29 @@ def summarise(recs, name: str, docs: Path, top: int = 10) -> str:
     return "\n".join(lines)
 
 
+BENCHMARKS = [("L_μ−L_τ", (0, 0, 1, -1)), ("N = 7 (3;−6,7,−10)", (3, -6, 7, -10)), ("N = 6", (3, -6, 6, -9)),
+              ("N = 5", (3, -6, 5, -8)), ("N = 4", (3, -6, 4, -7)), ("N = 3", (3, -6, 3, -6)),
+              ("(3;−7,−1,−1)", (3, -7, -1, -1)), ("B−L", (1, -1, -1, -1)), ("dark photon", (0, 0, 0, 0))]
+
+
+def benchmark_table(scans: dict) -> str:
+    """ln B(model : SM) ± err of the benchmark models under each scanned (data, prior), and Δχ²_min."""
+    names = list(scans)
+    idx = {n: {_key(r["charges"]): r for r in recs} for n, recs in scans.items()}
+    head = "| model | " + " | ".join(f"ln B vs SM, {n.replace('_', ', ', 1)}" for n in names) + \
+        " | Δχ²_min " + " / ".join(n.split("_")[0] for n in names if n.endswith("default")) + " |"
+    lines = [head, "|---|" + "---:|" * (len(names) + 1)]
+    for label, ch in BENCHMARKS:
+        cells, dchi = [], []
+        for n in names:
+            r = idx[n].get(_key(ch))
+            cells.append(f"{r['log_bf_vs_sm']:+.2f} ± {r['log_z_err']:.2f}" if r else "–")
+            if r and n.endswith("default"):
+                dchi.append(f"{r['delta_chi2_min']:.2f}")
+        lines.append(f"| {label} | " + " | ".join(cells) + " | " + " / ".join(dchi) + " |")
+    return "\n".join(lines)
+
+
 def main(argv=None) -> int:
     from bayes_u1x.inference.scans import read_scan_file
 
@@ -88,7 +111,14 @@ def main(argv=None) -> int:
     p.add_argument("--scans", default="results/model_space")
     p.add_argument("--docs", default="docs/model_space")
     p.add_argument("--top", type=int, default=10)
+    p.add_argument("--benchmarks", action="store_true",
+                   help="also print the table of docs/model_comparison.md: the Table-1 models and the dark "
+                        "photon, ln B vs SM under every pair, Δχ²_min")
     a = p.parse_args(argv)
+    if a.benchmarks:
+        print(benchmark_table({n: list(read_scan_file(Path(a.scans) / n / "evidence.jsonl", kind="evidence").values())
+                               for n in a.pairs}))
+        print()
     for name in a.pairs:
         recs = list(read_scan_file(Path(a.scans) / name / "evidence.jsonl", kind="evidence").values())
         if not recs:

@@ -114,3 +114,23 @@ def test_ti_with_reference_finds_thin_sheet():
     r = tempered_evidence(ll, box, estimator="ti", reference=q, seed=2, n_ladders=3, n_walkers=128,
                           n_steps=12, n_burn=4)
     assert abs(r.log_z - truth) < 3 * r.log_z_err + 0.05  # 3σ plus quadrature bias allowance
+
+
+def test_compare_data_2021_is_the_papers_likelihood_unchanged_by_the_2026_set(capsys):
+    # the 2026 set substitutes terms only in its own presets: with --data 2021 the default likelihood
+    # is the 7 terms it was before the 2026 set existed, and compare gives the numbers recorded then
+    from bayes_u1x.likelihood import CompositeLikelihood
+
+    lk21 = CompositeLikelihood("Lmu-Ltau", data="2021")
+    assert lk21.terms == ("amu", "borexino", "nsi", "coherent", "resonances", "ccfr", "ew_t")
+    lk26 = CompositeLikelihood("Lmu-Ltau", data="2026")
+    assert {"coherent_csi_2021", "coherent_lar_2020", "resonances_2023"} <= set(lk26.terms)
+    assert "coherent" not in lk26.terms
+    assert main(["compare", "--models", "Lmu-Ltau", "--data", "2021", "--json"]) == 0
+    rec = json.loads(capsys.readouterr().out)[0]
+    # Δχ²_min 0.744 at 16 MeV: the free-mass global minimum before the 2026 set (docs/model_comparison.md);
+    # 0.01: the minimiser's tolerance on this shallow sheet
+    assert rec["delta_chi2_min"] == pytest.approx(0.744, abs=0.01)
+    # ln Z: 2e6-draw prior Monte Carlo -9.995 +- 0.026 (docs/model_comparison.md); 0.1: the ln Z tolerance
+    assert rec["log_z"] == pytest.approx(-9.995, abs=0.1)
+    assert rec["method"] == "is"

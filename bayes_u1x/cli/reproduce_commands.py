@@ -269,7 +269,7 @@ def _fig3(args) -> int:
     checks = fig3_checks(band)
     marks = plane_checks(res, FIG3_STATEMENTS, checks)
     plot_exclusion(res, args.out, marks=marks, title=r"$L_\mu - L_\tau$, $\varepsilon e/g_X$ = "
-                   f"{res['eps_ratio']:.3g} (μ, τ loops)")
+                   f"{res['eps_ratio']:.3g} (μ, τ loops)" + ("" if args.data == "2021" else f", data {args.data}"))
     rc = report_plane(args, res, band, f"Lmu-Ltau, eps e/g_X = {res['eps_ratio']:.4g}",
                       extra={"checks": checks, "plane_edges": marks})
     if not args.json:
@@ -328,7 +328,8 @@ def _fig5(args) -> int:
     titles = [f"{p['panel']}) {model_tex(p['model'])}, " + r"$\varepsilon e/g_X$" + f" = {p['eps_ratio']}"
               for p in panels]
     plot_exclusion_panels([p["plane"] for p in panels], args.out, titles=titles,
-                          suptitle="Fig. 5 of arXiv:2203.13731 (Table-1 best-fit kinetic mixing)")
+                          suptitle="Fig. 5 of arXiv:2203.13731 (Table-1 best-fit kinetic mixing)"
+                          + ("" if args.data == "2021" else f", constraints of the {args.data} set"))
     if args.json:
         print_json({"out": args.out, "panels": [{"panel": p["panel"], "share": p["share"],
                                                  **summarise(p["plane"], p["band"])} for p in panels]})

@@ -179,7 +179,7 @@ def evaluate_constraints(model, eps_ratio, g, m, terms=None, data="2021", term_o
 
 def exclusion_plane(model, eps_ratio, terms=None, m_grid=None, g_grid=None, data="2021",
                     term_options=None, per_search: bool = True,
-                    threshold: float = EXCLUSION_DELTA_CHI2) -> dict:
+                    threshold: float = EXCLUSION_DELTA_CHI2, band_data=None) -> dict:
     """Excluded regions of every constraint in the (m_X, g_X) plane at fixed εe/g_X.
 
     Parameters
@@ -192,6 +192,8 @@ def exclusion_plane(model, eps_ratio, terms=None, m_grid=None, g_grid=None, data
     data : measurement set ("2021" default, as the paper).
     term_options : per-term options merged over ``DEFAULT_TERM_OPTIONS``.
     per_search : draw each resonance search separately (R ≥ 1) instead of the term.
+    band_data : measurement set of the Δa_μ band (default: ``data``); e.g. "2021" to ask whether the
+        2021 anomaly survives the constraints of a newer set.
 
     Returns
     -------
@@ -206,13 +208,14 @@ def exclusion_plane(model, eps_ratio, terms=None, m_grid=None, g_grid=None, data
     model = get_model(model)
     r = _check_ratio(eps_ratio)
     m_grid = default_m_grid() if m_grid is None else _check_grid(m_grid, "m_grid", M_X_MIN, M_X_MAX)
-    g_grid = default_g_grid(model, r, m_grid, data=data) if g_grid is None else _check_grid(g_grid, "g_grid")
+    band_data = data if band_data is None else band_data
+    g_grid = default_g_grid(model, r, m_grid, data=band_data) if g_grid is None else _check_grid(g_grid, "g_grid")
     M, G = np.meshgrid(m_grid, g_grid)
     ev = evaluate_constraints(model, r, G, M, terms=terms, data=data, term_options=term_options,
                               per_search=per_search, threshold=threshold)
     return {
         "model": model.name, "model_label": model.label(), "model_display": model.display, "vectorlike": model.is_vectorlike,
-        "eps_ratio": r, "data": str(data), "threshold": threshold,
+        "eps_ratio": r, "data": str(data), "band_data": str(band_data), "threshold": threshold,
         "definition": ("a constraint excludes (m_X, g_X) when its own Delta chi2 > "
                        f"{threshold:g} (2 sigma); resonance searches: recast R >= 1 at the "
                        "published CL"),
@@ -220,7 +223,7 @@ def exclusion_plane(model, eps_ratio, terms=None, m_grid=None, g_grid=None, data
         "masks": ev["masks"], "fields": ev["fields"], "levels": ev["levels"],
         "delta_chi2": ev["values"], "constraints": ev["constraints"],
         "terms": ev["terms"], "term_options": ev["term_options"],
-        "amu_band": amu_band(model, r, m_grid, data=data),
+        "amu_band": amu_band(model, r, m_grid, data=band_data),
     }
 
 
@@ -243,7 +246,7 @@ def mass_intervals(m, flags) -> list[tuple[float, float]]:
 
 def band_exclusion(model, eps_ratio, terms=None, masses=None, n_g: int = 9, data="2021",
                    term_options=None, per_search: bool = True,
-                   threshold: float = EXCLUSION_DELTA_CHI2, n_sigma: float = 2.0) -> dict:
+                   threshold: float = EXCLUSION_DELTA_CHI2, n_sigma: float = 2.0, band_data=None) -> dict:
     """For each constraint, the masses where it excludes the whole Δa_μ 2σ band (and any part).
 
     At each mass the band [g_low, g_high] is sampled at ``n_g`` log-spaced couplings (edges
@@ -254,7 +257,7 @@ def band_exclusion(model, eps_ratio, terms=None, masses=None, n_g: int = 9, data
     model = get_model(model)
     r = _check_ratio(eps_ratio)
     masses = default_m_grid(300) if masses is None else _check_grid(masses, "masses", M_X_MIN, M_X_MAX)
-    band = amu_band(model, r, masses, data=data, n_sigma=n_sigma)
+    band = amu_band(model, r, masses, data=data if band_data is None else band_data, n_sigma=n_sigma)
     ok = np.isfinite(band["g_low"]) & np.isfinite(band["g_high"])
     t = np.linspace(0.0, 1.0, int(n_g))[:, None]
     lo = np.where(ok, band["g_low"], 1e-6)

@@ -103,7 +103,9 @@ def plot_combined_limits(results, out, dpi: int = 130) -> str:
     notes = [f"Limit: {first['definition']}." + (" Identical lines for several input sets are drawn once: the "
                                                   "sets differ only in g-2." if any(len(d["_names"]) > 1 for d in drawn)
                                                   else ""),
-             "Orange bar on the axis: masses where part of the 2021 band lies below the combined 95% limit."]
+             ]
+    if any(r["data"] == "2021" and r["windows"].get("band_below_limit") for r in results):
+        notes.append("Orange bar on the axis: masses where part of the 2021 band lies below the combined 95% limit.")
     wrapped = [w for n in notes for w in textwrap.wrap(n, 140)]
     fig.text(0.01, 0.005, "\n".join(wrapped), fontsize=7, color="0.3", va="bottom", ha="left")
     fig.tight_layout(rect=(0, (len(wrapped) * 7 * 1.3 / 72 + 0.12) / fig.get_figheight(), 1, 1))

@@ -77,6 +77,11 @@ def exclusion_notes(results, all_searches: bool = False, marks=None) -> list[str
     hidden = {k: v for k, v in hidden.items() if k not in shown}   # drawn in another panel
     lines = ["Excluded above the line (ticks on the excluded side): own " r"$\Delta\chi^2 > 4$" "; searches: "
              "recast signal ratio R = 1 at the published CL. Grey: excluded by at least one solid line."]
+    r0 = results[0]
+    if r0.get("band_data", r0.get("data")) != r0.get("data"):
+        lines.append(f"Constraints: the {r0['data']} measurement set; gold band: the {r0['band_data']} "
+                     r"$\Delta a_\mu$ anomaly (is it still allowed?), not the g-2 value of the "
+                     f"{r0['data']} set.")
     fb = [c["text"] for c in dashed.values() if c.get("fallback")]
     cl = [c["text"] for c in dashed.values() if not c.get("fallback")]
     if fb:
