@@ -107,6 +107,12 @@ def _grid_local_minima(values: np.ndarray, max_seeds: int) -> list[tuple[int, ..
     return [tuple(i) for i in idx[order][:max_seeds]]
 
 
+def _one_point(lk, x) -> float:
+    """Δχ² at one θ of shape (3,): the package likelihood's one-point float path (8× cheaper than a
+    batch of one); any likelihood returning an array for it gives its single element."""
+    return float(np.ravel(lk.delta_chi2(np.asarray(x, dtype=float)))[0])
+
+
 def _zoom(lk, start, b, free: list[int], half_width: np.ndarray, n: int = 15, steps: int = 7,
           shrink: float = 3.0):
     """Vectorised local refinement: evaluate an n^k grid around the current best point, move to its
@@ -116,7 +122,7 @@ def _zoom(lk, start, b, free: list[int], half_width: np.ndarray, n: int = 15, st
     lo = np.array([b[k][0] for k in PARAM_NAMES])
     hi = np.array([b[k][1] for k in PARAM_NAMES])
     hw = np.asarray(half_width, dtype=float).copy()
-    best_val = float(lk.delta_chi2(best))                 # one point: the float path
+    best_val = _one_point(lk, best)
     u = np.linspace(-1.0, 1.0, n)
     for _ in range(steps):
         axes = [best[i] + hw[i] * u if i in free else np.array([best[i]]) for i in range(3)]
@@ -138,7 +144,7 @@ def _minimise_from(lk, start, b, fixed_mass, tol, step=(0.05, 0.1, 0.05), simple
         x = np.asarray(x, dtype=float)
         if not np.all(np.isfinite(x)):
             return 1e30
-        val = lk.delta_chi2(x)            # shape (3,): the likelihood's one-point (float) path
+        val = _one_point(lk, x)
         return float(val) if np.isfinite(val) else 1e30
 
     fcn.errordef = Minuit.LEAST_SQUARES

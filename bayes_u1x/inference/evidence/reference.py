@@ -232,7 +232,7 @@ def profile_reference(likelihood, prior, *, minima=None, prior_weight: float = 0
     centres = np.array([np.asarray(m.theta, dtype=float) for m in minima[:max_components]])
 
     def f(x):
-        return float(likelihood.delta_chi2(np.asarray(x, dtype=float)))   # one point: the float path
+        return float(np.ravel(likelihood.delta_chi2(np.asarray(x, dtype=float)))[0])   # one point: float path
 
     scales = np.empty_like(centres)
     for k, c in enumerate(centres):
