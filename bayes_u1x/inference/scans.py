@@ -165,8 +165,10 @@ def local_executor(processes: int | None = None) -> cf.Executor | None:
 
 
 def _stop_pool(ex) -> None:
+    # take the worker list first: shutdown() sets the pool's _processes to None (Python 3.11)
+    procs = list((getattr(ex, "_processes", None) or {}).values())
     ex.shutdown(wait=False, cancel_futures=True)
-    for proc in list(getattr(ex, "_processes", {}).values() or []):
+    for proc in procs:
         try:
             proc.terminate()
         except (OSError, AttributeError):  # pragma: no cover

@@ -14,6 +14,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.colors import TwoSlopeNorm  # noqa: E402
 
 from ..models.plane import charges_to_alpha_r  # noqa: E402
 
@@ -64,9 +65,9 @@ def plot_model_space(records, out, title: str = "", viable=None, vlim=None):
     vkeys = {_key(c) for c in viable}
     ring = np.array([_key(c) in vkeys for c in pts["charges"]], dtype=bool)
     b = pts["log_bf_vs_sm"]
-    if vlim is None:
-        lim = float(np.nanmax(np.abs(b))) if b.size else 1.0
-        vlim = (-lim, lim)
+    if vlim is None:   # white at ln B = 0 (as good as the SM), each side stretched to its own extreme
+        vlim = (min(float(np.nanmin(b)), -0.05) if b.size else -1.0, max(float(np.nanmax(b)), 0.05) if b.size else 1.0)
+    norm = TwoSlopeNorm(vcenter=0.0, vmin=vlim[0], vmax=vlim[1])
     fig, axes = plt.subplots(1, 2, figsize=(13, 5.4), gridspec_kw={"width_ratios": [1.35, 1]})
     fig.subplots_adjust(bottom=0.17, right=0.9, wspace=0.18)
     order = np.argsort(b)                      # best models drawn last, on top
@@ -75,7 +76,7 @@ def plot_model_space(records, out, title: str = "", viable=None, vlim=None):
             (pts["alpha"] >= window[0][0]) & (pts["alpha"] <= window[0][1])
             & (pts["R"] >= window[1][0]) & (pts["R"] <= window[1][1]))
         o = order[sel[order]]
-        sc = ax.scatter(pts["alpha"][o], ymap(pts["R"][o]), c=b[o], cmap="RdBu_r", vmin=vlim[0], vmax=vlim[1],
+        sc = ax.scatter(pts["alpha"][o], ymap(pts["R"][o]), c=b[o], cmap="RdBu_r", norm=norm,
                         s=22 if window is None else 40, edgecolors="0.3", linewidths=0.3)
         r = o[ring[o]]
         ax.scatter(pts["alpha"][r], ymap(pts["R"][r]), s=110 if window is None else 170, facecolors="none",

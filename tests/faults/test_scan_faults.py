@@ -88,6 +88,33 @@ def test_10_pool_workers_die_with_a_killed_scan(tmp_path):
     assert not alive, f"orphaned workers still running: {alive}"
 
 
+def test_10_a_scan_stopped_by_sigint_exits_130_without_a_traceback_and_stops_its_pool(tmp_path):
+    # Python 3.11's ProcessPoolExecutor.shutdown() sets _processes to None: stopping the pool after it
+    # once raised AttributeError, so Ctrl-C ended in a traceback and left the parent hanging
+    out = tmp_path / "s.jsonl"
+    cmd = [sys.executable, "-m", "bayes_u1x", "scan", "--max-charge", "4", "--terms", "amu,borexino,nsi",
+           "--processes", "2", "--out", str(out)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    children: set[int] = set()
+    t0 = time.time()
+    while time.time() - t0 < 120 and len(children) < 2:
+        for task in Path(f"/proc/{proc.pid}/task").glob("*/children"):
+            children |= {int(c) for c in task.read_text().split()}
+        time.sleep(0.05)
+    assert len(children) >= 2, "the pool did not start"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err, err
+    deadline = time.time() + 20
+    alive = children
+    while time.time() < deadline and alive:
+        alive = {c for c in alive if Path(f"/proc/{c}").exists()
+                 and "Z" not in (Path(f"/proc/{c}/stat").read_text().split()[2:3] or ["Z"])}
+        time.sleep(0.1)
+    assert not alive, f"pool workers still running after SIGINT: {alive}"
+
+
 def test_11_scan_never_appends_to_a_file_that_is_not_a_scan_file(tmp_path, cli):
     toml = tmp_path / "run.toml"
     toml.write_text('[run]\nmodel = "Lmu-Ltau"\n')
