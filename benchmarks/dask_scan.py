@@ -35,17 +35,7 @@ from pathlib import Path
 
 def _count(scan_file: Path) -> tuple[int, int]:
     """(records, distinct keys) in a scan file (its first line is the settings header)."""
-    if not scan_file.exists():
-        return 0, 0
-    keys = []
-    with open(scan_file, encoding="utf-8") as fh:
-        for line in fh:
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if "key" in rec:
-                keys.append(rec["key"])
+    keys = [r["key"] for r in _records(scan_file)]
     return len(keys), len(set(keys))
 
 

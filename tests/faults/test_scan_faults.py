@@ -65,11 +65,11 @@ def test_3_a_second_writer_of_the_same_scan_file_is_refused_naming_the_holder(tm
     assert len(scan(mass=0.2, out=out, **SMALL)) == len(enumerate_vector_models(2))  # released: the scan runs
 
 
-def test_10_pool_workers_die_with_a_killed_scan(tmp_path):
-    out = tmp_path / "s.jsonl"
+def _start_pooled_scan(out, **popen):
+    """A 2-process scan in a subprocess and the pids of its pool workers, once both are up."""
     cmd = [sys.executable, "-m", "bayes_u1x", "scan", "--max-charge", "4", "--terms", "amu,borexino,nsi",
            "--processes", "2", "--out", str(out)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, **popen)
     children: set[int] = set()
     t0 = time.time()
     while time.time() - t0 < 120 and len(children) < 2:
@@ -77,41 +77,36 @@ def test_10_pool_workers_die_with_a_killed_scan(tmp_path):
             children |= {int(c) for c in task.read_text().split()}
         time.sleep(0.05)
     assert len(children) >= 2, "the pool did not start"
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    deadline = time.time() + 20
-    alive = children
+    return proc, children
+
+
+def _still_running(pids, wait: float = 20.0) -> set[int]:
+    deadline = time.time() + wait
+    alive = set(pids)
     while time.time() < deadline and alive:
         alive = {c for c in alive if Path(f"/proc/{c}").exists()
                  and "Z" not in (Path(f"/proc/{c}/stat").read_text().split()[2:3] or ["Z"])}
         time.sleep(0.1)
+    return alive
+
+
+def test_10_pool_workers_die_with_a_killed_scan(tmp_path):
+    proc, children = _start_pooled_scan(tmp_path / "s.jsonl", stderr=subprocess.DEVNULL)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    alive = _still_running(children)
     assert not alive, f"orphaned workers still running: {alive}"
 
 
 def test_10_a_scan_stopped_by_sigint_exits_130_without_a_traceback_and_stops_its_pool(tmp_path):
     # Python 3.11's ProcessPoolExecutor.shutdown() sets _processes to None: stopping the pool after it
     # once raised AttributeError, so Ctrl-C ended in a traceback and left the parent hanging
-    out = tmp_path / "s.jsonl"
-    cmd = [sys.executable, "-m", "bayes_u1x", "scan", "--max-charge", "4", "--terms", "amu,borexino,nsi",
-           "--processes", "2", "--out", str(out)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    children: set[int] = set()
-    t0 = time.time()
-    while time.time() - t0 < 120 and len(children) < 2:
-        for task in Path(f"/proc/{proc.pid}/task").glob("*/children"):
-            children |= {int(c) for c in task.read_text().split()}
-        time.sleep(0.05)
-    assert len(children) >= 2, "the pool did not start"
+    proc, children = _start_pooled_scan(tmp_path / "s.jsonl", stderr=subprocess.PIPE, text=True)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "Traceback" not in err, err
-    deadline = time.time() + 20
-    alive = children
-    while time.time() < deadline and alive:
-        alive = {c for c in alive if Path(f"/proc/{c}").exists()
-                 and "Z" not in (Path(f"/proc/{c}/stat").read_text().split()[2:3] or ["Z"])}
-        time.sleep(0.1)
+    alive = _still_running(children)
     assert not alive, f"pool workers still running after SIGINT: {alive}"
 
 
