@@ -22,17 +22,10 @@ import json
 import time
 from pathlib import Path
 
-import numpy as np
 
 MODELS = [("L_μ−L_τ", "Lmu-Ltau", "loop"), ("N = 7", "3,-6,7,-10", -6.26), ("(3;−7,−1,−1)", "3,-7,-1,-1", -6.97),
           ("B−L", "B-L", 0.0), ("dark photon", "dark-photon", 1.0)]
 SETS = ("2021", "2025", "2026")
-
-
-def _key(c):
-    c = np.asarray(c, dtype=float)
-    nz = c[np.nonzero(c)[0][0]] if np.any(c) else 1.0
-    return tuple(np.round(c / nz, 9))
 
 
 def with_2021_anomaly(name: str):
@@ -65,14 +58,16 @@ def main(argv=None) -> int:
         for d in ("2021", "2025"):
             f = Path(a.reuse) / f"{d}_default" / "evidence.jsonl"
             if f.exists():
-                scans[d] = {_key(r["charges"]): r for r in read_scan_file(f, kind="evidence").values()}
+                # exact charges, not up to normalisation: the prior box in εe/g_X (and g_X) is in the
+                # model's own normalisation, so 3(B−L) and B−L are different prior models
+                scans[d] = {tuple(float(x) for x in r["charges"]): r for r in read_scan_file(f, kind="evidence").values()}
     for data in a.sets.split(","):
         for label, name, eps in MODELS:
             if (label, data) in done:
                 continue
             m = get_model(name)
             t0 = time.perf_counter()
-            rec = scans.get(data, {}).get(_key(m.table1))
+            rec = scans.get(data, {}).get(tuple(float(x) for x in m.table1))
             source = "419-model scan" if rec else "model_evidence"
             if rec is None:
                 rec = model_evidence(m, data=data, prior="default")
