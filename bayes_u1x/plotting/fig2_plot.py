@@ -9,6 +9,8 @@ Sec. 4.2 is ~0.1 wide in R, hence the dense small-R rows of the zoom.
 """
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -84,11 +86,11 @@ def plot_fig2(result, out, max_charge: int = 10, zoom=None, models=None):
         az_.set_title("zoom: atoms nearly U(1)_X-neutral (no COHERENT, as in the paper)", fontsize=10)
         az_.legend(loc="upper left", fontsize=7)
     fig.colorbar(cs, ax=axes.ravel().tolist(), label=r"$\Delta\chi^2_{\min}$ ($a_\mu$ + Borexino + NSI + NA64/BaBar 2014)")
-    fig.text(0.01, 0.01, "Map: each grid point profiled over (g_X, εe/g_X), contours interpolated between points "
+    fig.text(0.01, 0.01, textwrap.fill("Map: each grid point profiled over (g_X, εe/g_X), contours interpolated between points "
              f"({result['delta_chi2'].shape[1]}×{result['delta_chi2'].shape[0]} left"
              + (f", {zoom['delta_chi2'].shape[1]}×{zoom['delta_chi2'].shape[0]} right, dense for R < 0.3" if zoom is not None else "")
              + "). Markers: each integer model profiled at its own (α, R); one can sit across the contour where a "
-             "valley is narrower than the grid. Solid: Δχ²_min = 4; dotted: 1. COHERENT not included (Sec. 4.2).",
+             "valley is narrower than the grid. Solid: Δχ²_min = 4; dotted: 1. COHERENT not included (Sec. 4.2).", 190),
              fontsize=7, color="0.3")
     fig.savefig(out, dpi=110)
     plt.close(fig)
