@@ -20,7 +20,7 @@ which :meth:`CompositeLikelihood.terms_theta` is evaluated is counted, so the pr
 Usage (from the repository root)::
 
     OMP_NUM_THREADS=1 nice -n 15 python benchmarks/bench_peers.py
-    python benchmarks/bench_peers.py --models dark-photon --methods ours nautilus --out /tmp/x.json
+    python benchmarks/bench_peers.py --models dark-photon --methods ours nautilus --out peers_dark_photon.json
 
 Output: ``docs/model_space/peers.json`` and ``docs/model_space/peers.md``.
 """

@@ -84,7 +84,8 @@ def main(argv=None) -> int:
     scan_file = out / "evidence.jsonl"
     log_dir = Path(tempfile.mkdtemp(prefix="dask_scan_"))
     procs: list[subprocess.Popen] = []
-    report: dict = {"max_charge": a.max_charge, "workers": a.workers, "log_dir": str(log_dir)}
+    report: dict = {"max_charge": a.max_charge, "workers": a.workers}
+    print(f"scheduler, worker and scan logs: {log_dir}", file=sys.stderr)   # a local path: not in the report
     try:
         if a.scheduler is None:
             sched_file = log_dir / "scheduler.json"
