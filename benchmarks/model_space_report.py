@@ -18,16 +18,10 @@ from pathlib import Path
 import numpy as np
 
 
-def _key(c):
-    c = np.asarray(c, dtype=float)
-    nz = c[np.nonzero(c)[0][0]] if np.any(c) else 1.0
-    return tuple(np.round(c / nz, 9))
-
-
 def summarise(recs, name: str, docs: Path, top: int = 10) -> str:
     from bayes_u1x.inference.compare import scan_table
     from bayes_u1x.paper.reference import TABLE1
-    from bayes_u1x.plotting.model_space_plot import display_name, plot_model_space
+    from bayes_u1x.plotting.model_space_plot import direction_key, display_name, plot_model_space
 
     df = scan_table(recs)
     by = {r["model"]: r for r in recs}
@@ -64,12 +58,12 @@ def summarise(recs, name: str, docs: Path, top: int = 10) -> str:
                      f"{row['log_bf_vs_sm']:+.2f} | {row['log_bf_vs_lmu_ltau']:+.2f} | {row['prob']:.3f} | "
                      f"{row['delta_chi2_min']:.2f} |")
     # the paper's seven viable models
-    rank = {_key(by[m]["charges"]): (i + 1, m) for i, m in enumerate(df.index)}
+    rank = {direction_key(by[m]["charges"]): (i + 1, m) for i, m in enumerate(df.index)}
     lines += ["", "The seven viable models of Table 1 (Δχ²_min < 4 at m_X = 200 MeV in the paper):", "",
               "| Table 1 row | charges | rank of 419 | ln B vs SM | ln B vs L_μ−L_τ | Δχ²_min (m_X free) |",
               "|---:|---|---:|---:|---:|---:|"]
     for k, row in enumerate(TABLE1):
-        hit = rank.get(_key(row["charges"]))
+        hit = rank.get(direction_key(row["charges"]))
         if hit is None:
             lines.append(f"| {k + 1} | {','.join(map(str, row['charges']))} | not in scan | | | |")
             continue

@@ -92,3 +92,21 @@ def test_fig2_plane_model_at_an_integer_models_alpha_r_is_that_model():
         d_pl, r_pl, _ = _profile_model(plane_model(float(a), float(R)), 0.2, "2021")
         assert d_pl == pytest.approx(d_int, abs=0.02)   # the profile's tolerance is 0.01 per fit
         assert r_pl == pytest.approx(r_int / np.hypot(3 * ch[0], ch[1]), rel=0.02)
+
+
+def test_model_space_map_places_each_model_at_its_own_alpha_r(tmp_path):
+    # three records: two on the (α, R) plane, L_μ−L_τ (R = ∞) listed beside it by its benchmark name
+    from bayes_u1x.models.plane import charges_to_alpha_r
+    from bayes_u1x.plotting.model_space_plot import direction_key, model_space_points, plot_model_space
+
+    recs = [{"model": "a", "charges": [3, -6, 7, -10], "log_bf_vs_sm": -0.6, "log_z_err": 0.01},
+            {"model": "b", "charges": [3, -7, -1, -1], "log_bf_vs_sm": -0.9, "log_z_err": 0.01},
+            {"model": "c", "charges": [0, 0, 1, -1], "log_bf_vs_sm": -0.7, "log_z_err": 0.02}]
+    pts = model_space_points(recs)
+    a, r = charges_to_alpha_r(3, -7, -1, -1)
+    assert pts["alpha"][1] == pytest.approx(float(a)) and pts["R"][1] == pytest.approx(float(r))
+    assert [n for n, _ in pts["others"]] == ["Lmu-Ltau (0; 0, 1, -1)"]
+    # one physics direction whatever the normalisation: 3(B−L) and B−L share a key
+    assert direction_key([3, -3, -3, -3]) == direction_key([1, -1, -1, -1])
+    out = plot_model_space(recs, tmp_path / "m.png")
+    assert (tmp_path / "m.png").stat().st_size > 10_000 and str(out).endswith("m.png")

@@ -9,6 +9,8 @@ N-class models live.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -24,18 +26,23 @@ def _ymap(r):
     return np.where(r < 1, r, 1 + np.log10(np.maximum(r, 1)))
 
 
-def _key(c):
+def direction_key(c) -> tuple:
+    """Charges up to overall normalisation (divided by the first non-zero one): one physics direction."""
     c = np.asarray(c, dtype=float)
     nz = c[np.nonzero(c)[0][0]] if np.any(c) else 1.0
     return tuple(np.round(c / nz, 9))
 
 
-def display_name(record) -> str:
-    """A scan record's model as shown everywhere: the benchmark name if its charges are one."""
+@lru_cache(maxsize=1)
+def _named_directions() -> dict:
     from ..models.catalogue import named_models
 
-    named = {_key(m.table1): m.display for m in named_models().values() if m.is_vectorlike}
-    return named.get(_key(record["charges"]), record.get("display", record["model"]))
+    return {direction_key(m.table1): m.display for m in named_models().values() if m.is_vectorlike}
+
+
+def display_name(record) -> str:
+    """A scan record's model as shown everywhere: the benchmark name if its charges are one."""
+    return _named_directions().get(direction_key(record["charges"]), record.get("display", record["model"]))
 
 
 def model_space_points(records) -> dict:
@@ -62,8 +69,8 @@ def plot_model_space(records, out, title: str = "", viable=None, vlim=None):
 
     pts = model_space_points(records)
     viable = [row["charges"] for row in TABLE1] if viable is None else viable
-    vkeys = {_key(c) for c in viable}
-    ring = np.array([_key(c) in vkeys for c in pts["charges"]], dtype=bool)
+    vkeys = {direction_key(c) for c in viable}
+    ring = np.array([direction_key(c) in vkeys for c in pts["charges"]], dtype=bool)
     b = pts["log_bf_vs_sm"]
     if vlim is None:   # white at ln B = 0 (as good as the SM), each side stretched to its own extreme
         vlim = (min(float(np.nanmin(b)), -0.05) if b.size else -1.0, max(float(np.nanmax(b)), 0.05) if b.size else 1.0)
