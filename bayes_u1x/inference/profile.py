@@ -113,7 +113,12 @@ def _one_point(lk, x) -> float:
     return float(np.ravel(lk.delta_chi2(np.asarray(x, dtype=float)))[0])
 
 
-def _zoom(lk, start, b, free: list[int], half_width: np.ndarray, n: int = 15, steps: int = 7,
+#: points per free axis of each zoom step (9: the grid spacing hw/4 is below the next half-width hw/3,
+#: so the box always contains the true basin minimum; 15 points cost 4.6× more with 3 free axes)
+ZOOM_POINTS = 9
+
+
+def _zoom(lk, start, b, free: list[int], half_width: np.ndarray, n: int | None = None, steps: int = 7,
           shrink: float = 3.0):
     """Vectorised local refinement: evaluate an n^k grid around the current best point, move to its
     minimum, shrink the box, repeat. One batched likelihood call per step; robust to the
@@ -123,7 +128,7 @@ def _zoom(lk, start, b, free: list[int], half_width: np.ndarray, n: int = 15, st
     hi = np.array([b[k][1] for k in PARAM_NAMES])
     hw = np.asarray(half_width, dtype=float).copy()
     best_val = _one_point(lk, best)
-    u = np.linspace(-1.0, 1.0, n)
+    u = np.linspace(-1.0, 1.0, ZOOM_POINTS if n is None else n)
     for _ in range(steps):
         axes = [best[i] + hw[i] * u if i in free else np.array([best[i]]) for i in range(3)]
         pts = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, 3)

@@ -38,7 +38,8 @@ DEFAULT_SETTINGS = {
     "mc": {"n": 2_000_000, "n_chunks": 40},
     # importance sampling from the TI reference (defensive mixture): the model-space estimator;
     # below min_ess Kish effective draws model_evidence falls back to TI
-    "is": {"n": 200_000, "n_chunks": 20, "min_ess": 500.0, "max_err": 0.05},
+    # at most 2·10⁵ draws; the run stops after 10⁵ once the ln Z error is ≤ 0.01 (most models)
+    "is": {"n": 200_000, "n_chunks": 20, "min_ess": 500.0, "max_err": 0.05, "target_err": 0.01},
 }
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 from scipy import stats
-from scipy.special import gammaln, logsumexp
+from scipy.special import gammaln, logsumexp, stdtrit
 
 from ._base import EvidenceError
 
@@ -95,6 +95,8 @@ class MixtureReference:
                 "loc": np.array([[f.dist.kwds.get("loc", 0.0) for f in c] for c in self.components]),
                 "scale": np.array([[f.dist.kwds.get("scale", 1.0) for f in c] for c in self.components]),
                 "log_mass": np.array([[f.log_mass for f in c] for c in self.components]),
+                "c_lo": np.array([[f.c_lo for f in c] for c in self.components]),
+                "c_hi": np.array([[f.c_hi for f in c] for c in self.components]),
             }
             v = self._vectorised
             nu = v["df"]
@@ -102,6 +104,9 @@ class MixtureReference:
                           - np.log(v["scale"]) - v["log_mass"])
             v["uconst"] = -np.log(v["scale"]) - v["log_mass"]  # uniform(loc, scale): density 1/scale
             assert v["const"].shape[0] == K
+            v["inv_scale"], v["inv_df"] = 1.0 / v["scale"], 1.0 / nu
+            v["half_nu1"] = np.where(v["is_t"], 0.5 * (nu + 1), 0.0)
+            v["const_sum"] = np.where(v["is_t"], v["const"], v["uconst"]).sum(axis=1)
 
     def sample(self, n, rng):
         n = int(n)
@@ -110,6 +115,16 @@ class MixtureReference:
         sel = which == 0
         if sel.any():
             out[sel] = self.prior.sample(int(sel.sum()), rng)
+        if self._vectorised is not None and not sel.all():
+            # every factor by its inverse CDF at once: u uniform in [F(lo), F(hi)] of the factor
+            v = self._vectorised
+            j = which[~sel] - 1
+            u = v["c_lo"][j] + (v["c_hi"][j] - v["c_lo"][j]) * rng.uniform(size=(j.size, out.shape[1]))
+            with np.errstate(all="ignore"):
+                t = stdtrit(v["df"][j], u)
+            x = v["loc"][j] + v["scale"][j] * np.where(v["is_t"][j], t, u)
+            out[~sel] = np.clip(x, self.bounds[:, 0], self.bounds[:, 1])
+            return out
         for j, comp in enumerate(self.components, start=1):
             sel = which == j
             m = int(sel.sum())
@@ -123,14 +138,23 @@ class MixtureReference:
         parts = [self.log_w[0] + lp0]
         if self._vectorised is not None:
             v = self._vectorised
-            z = (theta[:, None, :] - v["loc"][None]) / v["scale"][None]          # (n, K, d)
-            lt = v["const"][None] - 0.5 * (v["df"][None] + 1) * np.log1p(z ** 2 / v["df"][None])
-            lu = np.broadcast_to(v["uconst"][None], lt.shape)
-            lp = np.where(v["is_t"][None], lt, lu).sum(axis=2)                     # (n, K)
+            # (d, n, K) layout: the sum over the d = 3 factors is then two contiguous additions
+            z = (theta.T[:, :, None] - v["loc"].T[:, None, :]) * v["inv_scale"].T[:, None, :]
+            z *= z
+            z *= v["inv_df"].T[:, None, :]
+            np.log1p(z, out=z)
+            z *= v["half_nu1"].T[:, None, :]                                      # 0 for uniform factors
+            lp = v["const_sum"][None] - z[0]
+            for zi in z[1:]:
+                lp -= zi                                                          # (n, K)
             lp = lp + self.log_w[None, 1:]
             inside = np.isfinite(lp0)
             lp = np.where(inside[:, None], lp, -np.inf)
-            return logsumexp(np.column_stack([parts[0], lp]), axis=1)
+            top = np.maximum(lp.max(axis=1), parts[0])
+            safe = np.where(np.isfinite(top), top, 0.0)
+            tot = np.exp(parts[0] - safe) + np.exp(lp - safe[:, None]).sum(axis=1)
+            with np.errstate(divide="ignore"):
+                return np.where(np.isfinite(top), safe + np.log(tot), -np.inf)
         for j, comp in enumerate(self.components, start=1):
             lp = sum(f.logpdf(theta[:, i]) for i, f in enumerate(comp))
             parts.append(self.log_w[j] + lp)
