@@ -235,6 +235,28 @@ def test_newton_profile_matches_iminuit():
         assert mi.fval - val[i] < 1e-4
 
 
+def test_profile_of_strongly_excluded_points_is_the_lowest_of_many_starts():
+    # signals up to ~10^8 times the data: the start from the total-count problem and the ln(1+α)
+    # steps must reach the same minimum as independent starts (1+α = 1, 0.5, 0.1 with the
+    # efficiency/quenching pulls at 0 or ±1.5), never a higher one
+    tpl = L.templates()
+    g = np.geomspace(3e-5, 1e-2, 8)
+    m = np.array([0.01, 0.05, 0.3])
+    G, M = (a.ravel() for a in np.meshgrid(g, m))
+    S = C.window_signal(C.strengths(_cp("B-L", G, 0.0, M)).reshape(-1, 3, 2), M)
+    ref, th_sm = C._sm_reference(C._options({}))
+    val, _ = L.profile(S, tpl, start=th_sm)
+    # the set reaches signals far above the data (where 1+α must fall to ~1e-6 and below)
+    assert np.all(np.isfinite(val)) and S[:, 0].sum(axis=1).max() > 1e6 * tpl.n.sum()
+    best = np.full_like(val, np.inf)
+    for a0 in (0.0, -0.5, -0.9):
+        for z in (0.0, 1.5, -1.5):
+            start = np.concatenate([[a0], [z, z, z], th_sm[4:]])
+            best = np.minimum(best, L.profile(S, tpl, start=start)[0])
+    # 1e-6 relative: the rounding floor of χ² where 1+α ~ 10^-8 is resolved by α to ~1e-8 only
+    assert np.all(val <= best + 1e-6 * np.abs(best) + 1e-6)
+
+
 @pytest.mark.parametrize("opts, match", [
     ({"systematic": "profiled"}, "unknown"),
     ({"systematics": "marginalised"}, "systematics"),

@@ -18,7 +18,22 @@ state = the anti-coincidence PE spectrum × (flat rate × ε_T), normalised to t
 width 1/√N_AC (the Poisson error of that measurement) unless overridden.  σ_α combines the flux
 (10 %) and theory (3.2 %) normalisation errors.  All θ are profiled for every point by a vectorised
 damped Newton iteration (full Hessian where it gives a descent direction, Gauss–Newton otherwise,
-Armijo backtracking that also keeps every μ_i > 0).
+Armijo backtracking that also keeps every μ_i > 0).  Three things keep it at a few iterations a
+point over the whole prior box (45 % of which predicts signals far above the data):
+
+* a point whose signal exceeds the data more than :data:`FAR_SIGNAL`-fold starts at the 1+α of the
+  total-count problem, in closed form (:func:`_a_total`), not at the SM optimum;
+* while the Newton decrement λ ≥ :data:`.solver.LAM_FAR` the step in α is taken in u = ln(1+α) (χ² is then
+  nearly linear in u; steps in α were cut down by the line search dozens of times);
+* a full step from λ² < :data:`.solver.LAM2_FINAL`, or a step below :data:`.solver.LAM2_NOISE` that gains only
+  rounding noise, is the last one (quadratic convergence: χ² is then within ~λ⁴, resp. ~λ²/2, of
+  its minimum; α resolves 1+α ~ 10⁻¹⁵ only to a few per cent, which left λ² at 10⁻⁷ noise).
+
+Measured on 4000 prior draws of L_μ−L_τ and B−L: 4.4 derivative and 5 χ² evaluations a point
+instead of 17 and 34; χ²_min unchanged within 7·10⁻⁷ (1.4·10⁻¹⁰ relative). The χ² of some strongly
+excluded points (Δχ² ≈ 50–100) has two local minima in the efficiency/quenching pulls: for
+(3;−7,−1,−1) 9 of 4000 draws end in different ones from the two iterations, by at most 0.5 (either
+can be the higher); such points are excluded beyond 7σ either way.
 """
 from __future__ import annotations
 
@@ -28,6 +43,7 @@ from functools import lru_cache
 import numpy as np
 
 from .inputs import anticoincidence, binning, brn_shape, coincidence, facts, nin_shape
+from .solver import newton as _newton
 from .timing import neutrino_time_fractions, neutron_time_pdf, steady_state_time_pdf
 
 PARAMS = ("alpha", "z_eff", "z_qf0", "z_qf1", "brn", "nin", "ss")
@@ -35,6 +51,8 @@ PULLS = ("asymmetric", "gaussian")
 _NORMS = np.array([True, False, False, False, True, True, True])   # multiplicative normalisations
 SS_PRIORS = ("ac-poisson", "newtrinos")
 CHUNK = 1024
+#: total signal / total data above which a point counts as far excluded (closed-form 1+α start)
+FAR_SIGNAL = 10.0
 
 
 @dataclass(frozen=True)
@@ -237,18 +255,16 @@ class _Problem:
         return g, H, Hgn
 
 
-def _solve(H, g):
-    with np.errstate(all="ignore"):
-        try:
-            return -np.linalg.solve(H, g[:, :, None])[:, :, 0]
-        except np.linalg.LinAlgError:
-            out = np.empty_like(g)
-            for i in range(g.shape[0]):
-                try:
-                    out[i] = -np.linalg.solve(H[i], g[i])
-                except np.linalg.LinAlgError:
-                    out[i] = np.nan
-            return out
+def _a_total(s_tot, b_tot, n_tot, sigma):
+    """Optimal 1+α of the one-bin (total count) problem with the asymmetric pull: the positive root
+    of (s² + s/σ²) u² + (s(b − n) + (b − s)/σ²) u − b/σ² = 0 (written −2c/(b' + √(b'² − 4ac)), whose
+    denominator is positive for every s ≥ 0). A start value for strongly excluded points, where the
+    signal exceeds the data by orders of magnitude and 1+α starts far from 1."""
+    inv = 1.0 / sigma ** 2
+    qa = s_tot * s_tot + s_tot * inv
+    qb = s_tot * (b_tot - n_tot) + (b_tot - s_tot) * inv
+    qc = -b_tot * inv
+    return -2.0 * qc / (qb + np.sqrt(qb * qb - 4.0 * qa * qc))
 
 
 def _initial(S0tot, tpl, free_signal, signal_sigma):
@@ -290,61 +306,16 @@ def profile(S, tpl: Templates, free_signal: bool = False, signal_sigma: float | 
         x0 = np.zeros((s0.shape[0], 7))
         if start is not None:
             x0[:] = np.where(active, np.asarray(start, dtype=float), 0.0)
+            if fit_signal and not free_signal and pulls == "asymmetric":
+                # signals far above the data: 1+α from the total-count problem (a start near the
+                # optimum, where Newton converges quadratically; from 1+α ~ 1 it needs ~ln(s/n) steps)
+                s_tot = signal_at(s0, a, b, x0[:, 1:4]).sum(axis=1)
+                b_tot = float(tpl.bkg.sum(axis=1) @ (1.0 + x0[0, 4:]))
+                n_tot = float(tpl.n.sum())
+                far = s_tot > FAR_SIGNAL * n_tot
+                if far.any():
+                    x0[far, 0] = _a_total(s_tot[far], b_tot, n_tot, sigma_a) - 1.0
         elif fit_signal:
             x0[:, 0] = _initial(s0.sum(axis=1), tpl, free_signal, sigma_a)
         val[lo:lo + CHUNK], th[lo:lo + CHUNK] = _newton(prob, x0, tol, max_iter)
     return val, th
-
-
-def _newton(prob: _Problem, x, tol, max_iter):
-    N = x.shape[0]
-    f = prob.chi2(x, None)
-    x_all, f_all = x.copy(), f.copy()
-    act = np.arange(N)                                         # original index of each current row
-
-    def retire(mask):
-        nonlocal act
-        x_all[act[mask]], f_all[act[mask]] = x[mask], f[mask]
-        keep = ~mask
-        act = act[keep]
-        prob.compact(keep)
-        return keep
-
-    for _ in range(max_iter):
-        g, H, Hgn = prob.derivatives(x, None)
-        step = _solve(H, g)
-        dec = np.einsum("kp,kp->k", g, step)
-        bad = ~np.isfinite(dec) | (dec >= 0.0)
-        if bad.any():
-            step[bad] = _solve(Hgn[bad], g[bad])
-            dec[bad] = np.einsum("kp,kp->k", g[bad], step[bad])
-        lam2 = np.maximum(-dec, 0.0)
-        done = (lam2 < tol + 1e-13 * np.abs(f)) | ~np.isfinite(lam2)
-        if done.any():
-            keep = retire(done)
-            x, f, step, dec = x[keep], f[keep], step[keep], dec[keep]
-            if act.size == 0:
-                break
-        # full Newton step first, then Armijo backtracking by factors of 4 (also restores μ > 0)
-        t = np.ones(act.size)
-        new_x = x + step
-        new_f = prob.chi2(new_x, None)
-        for _ls in range(20):
-            bad = ~(new_f <= f + 1e-4 * t * dec)
-            if not bad.any():
-                break
-            idx = np.nonzero(bad)[0]
-            t[idx] *= 0.25
-            new_x[idx] = x[idx] + t[idx, None] * step[idx]
-            new_f[idx] = prob.chi2(new_x[idx], idx)
-        stalled = ~(new_f <= f + 1e-4 * t * dec)               # no progress possible: rounding floor
-        x = np.where(stalled[:, None], x, new_x)
-        f = np.where(stalled, f, new_f)
-        if stalled.any():
-            keep = retire(stalled)
-            x, f = x[keep], f[keep]
-            if act.size == 0:
-                break
-    if act.size:
-        x_all[act], f_all[act] = x, f
-    return f_all, x_all
