@@ -1,8 +1,11 @@
 """Measurement sets: named collections of experimental inputs (``bayes_u1x/data/measurements.toml``).
 
 A set is selected by name ("2021": the reference paper's inputs; "2025": final FNAL g-2 average
-with the 2025 Theory-Initiative SM value). Observables read their numbers from the set they are
-given, never from module constants, so a user can switch sets everywhere with one argument.
+with the 2025 Theory-Initiative SM value; "2026": today's data, the 2025 g-2 numbers with COHERENT
+CsI 2021 + argon and the 2023 dark-photon searches, ``docs/data_2026.md``). Observables read their
+numbers from the set they are given, never from module constants, so a user can switch sets
+everywhere with one argument. Every entry point defaults to :data:`DEFAULT_SET` (the newest set);
+``reproduce`` and the paper's figures pin :data:`PAPER_SET`.
 """
 from __future__ import annotations
 
@@ -14,8 +17,8 @@ from .package_data import load_toml
 
 #: the reference paper's inputs (``reproduce`` pins them)
 PAPER_SET = "2021"
-#: the set every entry point uses unless told otherwise
-DEFAULT_SET = "2021"
+#: the set every entry point uses unless told otherwise: today's data
+DEFAULT_SET = "2026"
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,8 @@ def main():
     ap.add_argument("--models", nargs="*", default=list(MODELS))
     ap.add_argument("--no-terms", action="store_true", help="skip the per-term timings")
     ap.add_argument("--baseline", default=BASELINE, help="commit of the present implementation")
+    ap.add_argument("--with-2026", action="store_true",
+                    help="also time the 2026 set's default likelihood (no present counterpart: absolute numbers)")
     args = ap.parse_args()
 
     old_pkg = present_package(args.baseline)
@@ -113,7 +115,7 @@ def main():
           f"load average {os.getloadavg()[0]:.1f}")
     summary = []
     for model in args.models:
-        new, old = CompositeLikelihood(model), OldLikelihood(model)
+        new, old = CompositeLikelihood(model, data="2021"), OldLikelihood(model)   # the present one has 2021 only
         print(f"\n{model}: default likelihood, terms {', '.join(new.terms)}")
         tb = batched([new.delta_chi2, old.delta_chi2], theta, args.repeat)
         ts = single([new.delta_chi2, old.delta_chi2], theta, args.single)
@@ -123,7 +125,7 @@ def main():
         if args.no_terms:
             continue
         for term in new.terms:
-            nt, ot = CompositeLikelihood(model, [term]), OldLikelihood(model, [term])
+            nt, ot = CompositeLikelihood(model, [term], data="2021"), OldLikelihood(model, [term])
             b = batched([nt.delta_chi2, ot.delta_chi2], theta, max(3, args.repeat // 2))
             s = single([nt.delta_chi2, ot.delta_chi2], theta, max(50, args.single // 3))
             print(line(term, b[0], b[1], 1e6 / args.n, "µs/pt") + "   |" + line("", s[0], s[1], 1e6, "µs")[16:])
@@ -141,6 +143,15 @@ def main():
         print(f"  {model:16s}  at the quoted load: {1e6 * tb[0] / args.n / lb:6.2f} µs/pt batched, "
               f"{1e6 * ts[0] / ls:6.1f} µs per point")
     print(f"targets: <= 5 µs/pt batched, <= 100 µs per point; load average now {os.getloadavg()[0]:.1f}")
+    if args.with_2026:
+        # COHERENT CsI 2021 + LAr profile 7 + 9 nuisances a point: the set's cost is theirs
+        n26 = min(args.n, 2000)
+        print(f"\nthe 2026 set's default likelihood ({n26} of the points; absolute, this run's load)")
+        for model in args.models:
+            lk = CompositeLikelihood(model, data="2026")
+            tb = batched([lk.delta_chi2], theta[:n26], max(2, args.repeat // 2))
+            ts = single([lk.delta_chi2], theta, max(50, args.single // 3))
+            print(f"  {model:16s}  {1e6 * tb[0] / n26:8.1f} µs/pt batched  {1e6 * ts[0]:8.1f} µs per point")
 
 
 if __name__ == "__main__":

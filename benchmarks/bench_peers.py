@@ -130,7 +130,7 @@ def run_dynesty(model, seed):
     import dynesty
 
     s = SETTINGS["dynesty"]
-    lk = CompositeLikelihood(model)
+    lk = CompositeLikelihood(model, data="2021")   # the data set of docs/model_space.md
     pr = load_prior("default", lk.model)
     res = nested_evidence(single_point_fast(lk), pr, n_live=s["n_live"], dlogz=s["dlogz"], sample=s["sample"],
                           bound=s["bound"], n_runs=s["n_runs"], seed=seed, maxcall=s["maxcall"])
@@ -147,7 +147,7 @@ def run_nautilus(model, seed):
     import nautilus
 
     s = SETTINGS["nautilus"]
-    lk = CompositeLikelihood(model)
+    lk = CompositeLikelihood(model, data="2021")   # the data set of docs/model_space.md
     pr = load_prior("default", lk.model)
     transform, kind = unit_cube_transform(pr)
     sampler = nautilus.Sampler(transform, lambda th: lk.log_likelihood(th), n_dim=3, n_live=s["n_live"],
@@ -169,7 +169,7 @@ def run_ultranest(model, seed):
 
     logging.getLogger("ultranest").setLevel(logging.WARNING)
     s = SETTINGS["ultranest"]
-    lk = CompositeLikelihood(model)
+    lk = CompositeLikelihood(model, data="2021")   # the data set of docs/model_space.md
     pr = load_prior("default", lk.model)
     transform, kind = unit_cube_transform(pr)
     np.random.seed(seed)   # ultranest draws from numpy's global state
@@ -191,7 +191,7 @@ def run_ultranest(model, seed):
 
 def run_mc(model, seed):
     s = SETTINGS["mc"]
-    lk = CompositeLikelihood(model)
+    lk = CompositeLikelihood(model, data="2021")   # the data set of docs/model_space.md
     res = evidence(lk, "default", method="mc", seed=seed, settings={"n": s["n"], "n_chunks": s["n_chunks"]})
     return {"log_z": res.log_z, "log_z_err": res.log_z_err, "capped": False,
             "estimator_n_like_evals": res.n_like_evals, "extra": {"seed": seed, "draws": s["n"],

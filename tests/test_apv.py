@@ -95,7 +95,7 @@ def test_bad_option_is_a_package_error():
 
 
 def test_through_the_composite_likelihood():
-    lk = CompositeLikelihood(TILDE, terms="apv,ae,texono,charm2")
+    lk = CompositeLikelihood(TILDE, terms="apv,ae,texono,charm2", data="2021")
     theta = np.array([[-4.0, 0.03, -1.0], [-3.5, -0.03, -0.5]])
     out = lk.terms_theta(theta)
     assert set(out) == {"apv", "ae", "texono", "charm2"}

@@ -69,8 +69,8 @@ def test_lmu_ltau_g2_band_excluded_above_half_gev():
 
 
 def test_likelihood_integration_and_options():
-    lk = CompositeLikelihood("Lmu-Ltau", terms="ccfr", term_options={"ccfr": {"method": "eft"}})
-    lk_full = CompositeLikelihood("Lmu-Ltau", terms="ccfr")
+    lk = CompositeLikelihood("Lmu-Ltau", terms="ccfr", term_options={"ccfr": {"method": "eft"}}, data="2021")
+    lk_full = CompositeLikelihood("Lmu-Ltau", terms="ccfr", data="2021")
     th = np.array([[np.log10(1.4e-3), 0.0, np.log10(2.0)]] * 3)
     a, b = lk.terms_theta(th)["ccfr"], lk_full.terms_theta(th)["ccfr"]
     assert a.shape == (3,) and np.all(a > b) and np.all(np.isfinite(b))

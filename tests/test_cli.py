@@ -21,7 +21,7 @@ def test_models_show_json(capsys):
 
 
 def test_chi2_json(capsys):
-    assert main(["chi2", "--sm", "--terms", "amu", "--json"]) == 0
+    assert main(["chi2", "--data", "2021", "--sm", "--terms", "amu", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert set(out) >= {"total", "terms"} and abs(out["terms"]["amu"] - 17.85) < 0.05
 
@@ -45,17 +45,17 @@ def test_one_default_likelihood_everywhere(capsys):
     # every entry point defaults to 'default'; with m_X free the App. B likelihood (NA64 + BaBar 2014
     # only, no CCFR) would leave L_mu-L_tau minima at 0.72 and 1.47 GeV that BaBar's 4mu search and
     # CCFR exclude, so profile frees the mass by default and uses every term
-    assert main(["profile", "--model", "Lmu-Ltau", "--json"]) == 0
+    assert main(["profile", "--data", "2021", "--model", "Lmu-Ltau", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert "ccfr" in out["terms"] and "ew_t" in out["terms"] and out["fixed_mass_gev"] is None
     assert all(m["m_x_gev"] < 2 * 0.10566 for m in out["minima"])  # below the dimuon threshold
     # the example: a point table1 calls allowed (0.60) that the default likelihood excludes
-    assert main(["chi2", "--model", "Lmu-Ltau", "--g", "2e-3", "--mass", "0.3", "--json"]) == 0
+    assert main(["chi2", "--data", "2021", "--model", "Lmu-Ltau", "--g", "2e-3", "--mass", "0.3", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert "ccfr" in out["terms"] and out["total"] > 9
     # table1 only when asked, and warned about away from its 200 MeV
-    assert main(["chi2", "--model", "Lmu-Ltau", "--g", "2e-3", "--mass", "0.3", "--terms", "table1", "--json"]) == 0
+    assert main(["chi2", "--data", "2021", "--model", "Lmu-Ltau", "--g", "2e-3", "--mass", "0.3", "--terms", "table1", "--json"]) == 0
     cap = capsys.readouterr()
     assert "table1" in cap.err and "200 MeV" in cap.err and len(cap.err.strip().splitlines()) == 1
-    assert main(["chi2", "--model", "Lmu-Ltau", "--g", "2e-3", "--mass", "0.2", "--terms", "table1", "--json"]) == 0
+    assert main(["chi2", "--data", "2021", "--model", "Lmu-Ltau", "--g", "2e-3", "--mass", "0.2", "--terms", "table1", "--json"]) == 0
     assert capsys.readouterr().err == ""

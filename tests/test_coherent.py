@@ -240,7 +240,7 @@ def test_table_cached_and_reloaded(tmp_path, monkeypatch):
 
 
 def test_through_composite_likelihood_and_shapes():
-    lk = CompositeLikelihood("3,-6,7,-10", terms="coherent")
+    lk = CompositeLikelihood("3,-6,7,-10", terms="coherent", data="2021")
     assert lk.sm_terms()["coherent"] == 0.0
     theta = np.array([[[-4.0, -6.26, np.log10(0.2)], [-3.5, -7.2, -1.0]]] * 2)   # shape (2, 2, 3)
     vals = lk.terms_theta(theta)["coherent"]

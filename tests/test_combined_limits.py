@@ -22,7 +22,7 @@ def lmu():
 def test_every_term_is_nonnegative_relative_to_the_sm_at_eps_zero(lmu):
     # premise of the ordering test: at eps = 0 no constraint of L_mu-L_tau is improved by X, so the
     # sum of the q_t is at least each q_t (if a term could go negative the ordering would not follow)
-    lk = CompositeLikelihood("Lmu-Ltau", "default")
+    lk = CompositeLikelihood("Lmu-Ltau", "default", data="2021")
     sm = lk.sm_terms()
     G, M = np.meshgrid(lmu["g_grid"], MASSES, indexing="ij")
     vals = lk.terms_physical(G.ravel(), np.zeros(G.size), M.ravel())
@@ -40,7 +40,7 @@ def test_combined_limit_at_most_every_single_term_limit(lmu, cl):
 
 
 def test_combined_equals_the_single_term_limit_where_one_term_dominates(lmu):
-    lk = CompositeLikelihood("Lmu-Ltau", "default")
+    lk = CompositeLikelihood("Lmu-Ltau", "default", data="2021")
     sm = lk.sm_terms()
     thr = THRESHOLDS["one-sided"][0.95]
     n_dominated = 0
@@ -63,12 +63,12 @@ def test_90_percent_below_95_percent_and_thresholds(lmu):
     from scipy.stats import chi2
     assert THRESHOLDS["one-sided"][0.95] == pytest.approx(chi2.ppf(0.90, 1), rel=1e-12)
     assert THRESHOLDS["two-sided"][0.95] == pytest.approx(chi2.ppf(0.95, 1), rel=1e-12)
-    two = combined_limits("Lmu-Ltau", MASSES[:5], eps_ratio=0.0, convention="two-sided", per_term=False)
+    two = combined_limits("Lmu-Ltau", MASSES[:5], eps_ratio=0.0, data="2021", convention="two-sided", per_term=False)
     assert np.all(two["limits"][0.95] > lmu["limits"][0.95][:5])
 
 
 def test_the_limit_is_where_q_crosses_the_threshold(lmu):
-    lk = CompositeLikelihood("Lmu-Ltau", "default")
+    lk = CompositeLikelihood("Lmu-Ltau", "default", data="2021")
     sm = lk.sm_terms()
     g = lmu["limits"][0.95]
     vals = lk.terms_physical(g, np.zeros(g.size), MASSES)
@@ -88,9 +88,9 @@ def test_lmu_ltau_2021_window_and_none_with_2025():
 
 def test_profiled_limit_is_not_stronger_than_any_fixed_one():
     m = np.array([0.05, 0.3, 1.0])
-    prof = combined_limits("B-L", m, eps_ratio="profiled", per_term=False, n_g=30)
+    prof = combined_limits("B-L", m, eps_ratio="profiled", data="2021", per_term=False, n_g=30)
     for r in (0.0, 1.0, -2.0):
-        fixed = combined_limits("B-L", m, eps_ratio=r, per_term=False, n_g=30)
+        fixed = combined_limits("B-L", m, eps_ratio=r, data="2021", per_term=False, n_g=30)
         # r = 0, 1, -2 lie on the profile's eps grid (step 0.125), so min_r q <= q(r)
         assert np.all(prof["limits"][0.95] >= fixed["limits"][0.95] * (1 - 1e-6)), r
     assert prof["single"] == {} and prof["band"] is None
@@ -136,4 +136,4 @@ def test_cli_limits_combined_json(capsys, tmp_path):
     assert rc == 0 and out.stat().st_size > 10000
     d = json.loads(capsys.readouterr().out)
     assert d["results"][0]["data"] == "2021" and len(d["results"][0]["masses"]) == 4
-    assert main(["limits", "--model", "Lmu-Ltau", "--eps-ratio", "profiled"]) == 2
+    assert main(["limits", "--data", "2021", "--model", "Lmu-Ltau", "--eps-ratio", "profiled"]) == 2

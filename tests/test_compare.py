@@ -16,7 +16,7 @@ KEYS = {"model", "log_z", "log_z_err", "method", "log_bf_vs_sm", "log_bf_vs_lmu_
 
 def test_compare_cli_json_and_files(tmp_path, capsys):
     out = tmp_path / "cmp"
-    rc = main(["compare", "--models", "Lmu-Ltau", "dark-photon", "--terms", "amu", "--method", "grid",
+    rc = main(["compare", "--data", "2021", "--models", "Lmu-Ltau", "dark-photon", "--terms", "amu", "--method", "grid",
                "--no-profile", "--json", "--out", str(out)])
     assert rc == 0
     recs = json.loads(capsys.readouterr().out)
@@ -46,7 +46,7 @@ def test_compare_cli_json_and_files(tmp_path, capsys):
 
 def test_compare_cli_bad_model_is_one_line_error(capsys):
     try:
-        rc = main(["compare", "--models", "no-such-model", "--terms", "amu", "--method", "grid", "--no-profile"])
+        rc = main(["compare", "--data", "2021", "--models", "no-such-model", "--terms", "amu", "--method", "grid", "--no-profile"])
     except SystemExit as exc:
         rc = exc.code
     assert rc == 2

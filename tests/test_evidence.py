@@ -191,7 +191,7 @@ def test_physics_estimators_agree_amu_only():
     """L_μ−L_τ, g-2 term only, uniform box: TI, nested and grid agree (issue acceptance: 0.2 / 0.1)."""
     from bayes_u1x.likelihood import CompositeLikelihood
 
-    lk = CompositeLikelihood("Lmu-Ltau", terms="amu")
+    lk = CompositeLikelihood("Lmu-Ltau", terms="amu", data="2021")
     prior = BoxPrior([-6.0, -15.0, -2.0], [-1.0, 15.0, np.log10(4.0)])
     grid = grid_evidence(lk.log_likelihood, prior, rtol=1e-3, n0=16)
     ti = estimate_evidence(lk.log_likelihood, prior, method="ti", seed=1)

@@ -16,7 +16,7 @@ from bayes_u1x.models import enumerate_vector_models
 
 # cheap setting: g-2 only, deterministic grid with loose tolerance (the grid is deterministic, so a
 # resumed scan must reproduce the uninterrupted one exactly)
-KW = dict(terms="amu", method="grid", settings={"rtol": 3e-2, "n0": 3}, profile=False)
+KW = dict(terms="amu", data="2021", method="grid", settings={"rtol": 3e-2, "n0": 3}, profile=False)
 
 
 class Killed(Exception):

@@ -33,7 +33,7 @@ def test_masks_match_direct_term_evaluation(model, r, terms):
     rng = np.random.default_rng(1)
     for _ in range(12):
         i, j = rng.integers(0, len(res["g_grid"])), rng.integers(0, len(res["m_grid"]))
-        _, per = delta_chi2_point(model, res["g_grid"][i], r, res["m_grid"][j], terms=terms,
+        _, per = delta_chi2_point(model, res["g_grid"][i], r, res["m_grid"][j], terms=terms, data="2021",
                                   term_options={"ccfr": {}} if "ccfr" in terms else None)
         for t in terms:
             assert res["masks"][t][i, j] == (per[t] > 4.0), (t, i, j, per[t])
@@ -161,7 +161,7 @@ def test_fig6_borexino_statement(fig6_band):
 def test_cli_plot_exclusion_json(tmp_path, capsys):
     from bayes_u1x.cli import main
     out = tmp_path / "x.png"
-    rc = main(["plot", "exclusion", "--model", "Lmu-Ltau", "--eps-ratio", "loop", "--terms", "borexino,ccfr",
+    rc = main(["plot", "exclusion", "--data", "2021", "--model", "Lmu-Ltau", "--eps-ratio", "loop", "--terms", "borexino,ccfr",
                "--n-masses", "10", "--n-couplings", "10", "--out", str(out), "--json"])
     assert rc == 0 and out.stat().st_size > 0
     d = json.loads(capsys.readouterr().out)
@@ -173,5 +173,5 @@ def test_cli_plot_exclusion_json(tmp_path, capsys):
 
 def test_cli_bad_eps_ratio(capsys):
     from bayes_u1x.cli import main
-    assert main(["plot", "exclusion", "--model", "Lmu-Ltau", "--eps-ratio", "big"]) == 2
+    assert main(["plot", "exclusion", "--data", "2021", "--model", "Lmu-Ltau", "--eps-ratio", "big"]) == 2
     assert "eps-ratio" in capsys.readouterr().err

@@ -62,7 +62,7 @@ def _check(name, new, old, resolution=None):
 def test_every_term_matches_the_present_implementation_batched(ref):
     worst = {}
     for k, model in enumerate(ref["models"]):
-        lk = CompositeLikelihood(str(model))
+        lk = CompositeLikelihood(str(model), data="2021")
         assert list(lk.terms) == list(ref[f"m{k}_terms"])
         vals = lk.terms_theta(ref["thetas"][k])
         for name in lk.terms:
@@ -75,7 +75,7 @@ def test_every_term_matches_the_present_implementation_batched(ref):
 def test_one_point_calls_match_the_present_implementation(ref):
     # the one-point paths (floats) of every term, on the first 60 points of each model (12 special)
     for k, model in enumerate(ref["models"]):
-        lk = CompositeLikelihood(str(model))
+        lk = CompositeLikelihood(str(model), data="2021")
         theta = ref["thetas"][k][:60]
         batch = lk.terms_theta(theta)
         for i, th in enumerate(theta):

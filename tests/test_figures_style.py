@@ -67,7 +67,7 @@ def test_cli_plot_exclusion_posterior(tmp_path):
     from bayes_u1x.cli import main
     run = _posterior(tmp_path)
     out = tmp_path / "p.png"
-    assert main(["plot", "exclusion", "--model", "Lmu-Ltau", "--eps-ratio", "0", "--terms", "ccfr",
+    assert main(["plot", "exclusion", "--data", "2021", "--model", "Lmu-Ltau", "--eps-ratio", "0", "--terms", "ccfr",
                  "--n-masses", "8", "--n-couplings", "8", "--posterior", str(run), "--out", str(out)]) == 0
     assert out.stat().st_size > 10000
 

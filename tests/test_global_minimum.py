@@ -12,7 +12,7 @@ from bayes_u1x.likelihood import CompositeLikelihood
 
 @pytest.fixture(scope="module")
 def dark_photon():
-    lk = CompositeLikelihood("dark-photon")
+    lk = CompositeLikelihood("dark-photon", data="2021")
     return lk, load_prior("default", lk.model)
 
 
@@ -26,7 +26,7 @@ def test_phi_window_is_a_gap_of_the_default_searches(dark_photon):
     assert phi and phi[0].lo == pytest.approx(1.0, abs=0.02) and phi[0].hi == pytest.approx(1.06, abs=0.02)
     # L_mu - L_tau without kinetic mixing couples to no electron: the electron-beam searches never
     # reach it, but nothing is a *gap* (an uncovered window between covered masses) at 200 MeV
-    lmt = CompositeLikelihood("Lmu-Ltau")
+    lmt = CompositeLikelihood("Lmu-Ltau", data="2021")
     assert not any(w.contains(0.2) for w in coverage.gaps(lmt, 0.0))
 
 
@@ -42,8 +42,8 @@ def test_dark_photon_minimum_agrees_across_entry_points(dark_photon):
     # the old grid-only profile reported 4.91 (and compare 8.83)
     assert prof.delta_chi2 <= 1.5 and 1.0 < prof.m_x < 1.06
     assert prof.is_valid  # minimised in log10 eps (the dark photon's one coupling): a valid Minuit minimum
-    scan = profile_model("dark-photon", mass=None)["delta_chi2"]
-    mc = model_evidence("dark-photon", method="mc", settings={"n": 20_000, "n_chunks": 4})["delta_chi2_min"]
+    scan = profile_model("dark-photon", mass=None, data="2021")["delta_chi2"]
+    mc = model_evidence("dark-photon", data="2021", method="mc", settings={"n": 20_000, "n_chunks": 4})["delta_chi2_min"]
     p0, info = initial_walkers(LogPosterior(lk, prior), 16, {"method": "auto", "prior_draws": 20_000,
                                                           "ball_scale": 1e-2, "ball_fraction": 0.5,
                                                           "max_delta_chi2": 11.34}, np.random.default_rng(1))
@@ -55,12 +55,12 @@ def test_dark_photon_minimum_agrees_across_entry_points(dark_photon):
 def test_lmu_ltau_table1_at_200_mev_is_unchanged():
     # Table 1 row 1 (paper 0.41; ours 0.357 since the COHERENT cross-check, docs/paper_comparison.md):
     # the extra seeds must not move the fixed-mass profile of the paper's likelihood (0.005: MIGRAD tol)
-    lk = CompositeLikelihood("Lmu-Ltau", terms="table1")
+    lk = CompositeLikelihood("Lmu-Ltau", terms="table1", data="2021")
     assert global_minimum(lk, fixed_mass=0.2, n_draws=2000)[0].delta_chi2 == pytest.approx(0.357, abs=0.005)
 
 
 def test_lower_point_is_found_and_polished():
-    lk = CompositeLikelihood("Lmu-Ltau", terms="closed-form")
+    lk = CompositeLikelihood("Lmu-Ltau", terms="closed-form", data="2021")
     best = global_minimum(lk, n_draws=0)[0]
     far = np.array([[-5.5, 3.0, -1.0], best.theta + np.array([0.02, 0.01, 0.0])])
     found = lower_point(lk, best.delta_chi2 + 1.0, far)  # a "reported" minimum 1 too high
@@ -79,7 +79,7 @@ def test_no_draw_below_the_reported_minimum_for_20_models():
     worst = []
     for i in rng.choice(len(models), 20, replace=False):
         model = models[i]
-        lk = CompositeLikelihood(model)
+        lk = CompositeLikelihood(model, data="2021")
         prior = load_prior("default", model)
         reported = global_minimum(lk, prior)[0].delta_chi2
         draws = prior.sample(20_000, rng)
@@ -114,9 +114,9 @@ def test_api_evidence_takes_the_command_lines_path_and_agrees_with_prior_monte_c
     import bayes_u1x as bx
     from bayes_u1x.cli import main
 
-    lk = bx.CompositeLikelihood("Lmu-Ltau")
+    lk = bx.CompositeLikelihood("Lmu-Ltau", data="2021")
     api = bx.evidence(lk, "default")                       # the default estimator: importance sampling
-    assert main(["compare", "--models", "Lmu-Ltau", "--no-profile", "--json"]) == 0
+    assert main(["compare", "--data", "2021", "--models", "Lmu-Ltau", "--no-profile", "--json"]) == 0
     cli = json.loads(capsys.readouterr().out)[0]["log_z"]
     mc = bx.evidence(lk, "default", method="mc", settings={"n": 2_000_000, "n_chunks": 40})
     # the tolerance, 0.1 in ln Z; measured: IS -10.036 +- 0.018 (ESS 3213), MC (2e6 draws)

@@ -16,7 +16,7 @@ def test_amu_available():
 
 @pytest.mark.parametrize("model", ["Lmu-Ltau", "B-L", "3,-6,7,-10", "dark-photon", "tilde-Lmu-Ltau"])
 def test_g_to_zero_reproduces_sm_exactly(model):
-    lk = CompositeLikelihood(model, terms=AVAILABLE)
+    lk = CompositeLikelihood(model, terms=AVAILABLE, data="2021")
     sm = lk.sm_terms()
     rng = np.random.default_rng(3)
     n = 20
@@ -29,7 +29,7 @@ def test_g_to_zero_reproduces_sm_exactly(model):
 
 
 def test_terms_reported_and_total_is_sum():
-    lk = CompositeLikelihood("Lmu-Ltau", terms=AVAILABLE)
+    lk = CompositeLikelihood("Lmu-Ltau", terms=AVAILABLE, data="2021")
     theta = np.array([[-3.0, 0.0, np.log10(0.2)], [-2.5, 1.0, -1.5]])
     total, per = lk.evaluate(theta)
     assert set(per) == set(AVAILABLE)
@@ -39,17 +39,17 @@ def test_terms_reported_and_total_is_sum():
 
 def test_term_errors():
     with pytest.raises(LikelihoodError, match="unknown likelihood term"):
-        CompositeLikelihood("Lmu-Ltau", terms="amu,bogus")
+        CompositeLikelihood("Lmu-Ltau", terms="amu,bogus", data="2021")
     with pytest.raises(LikelihoodError, match="twice"):
-        CompositeLikelihood("Lmu-Ltau", terms=["amu", "amu"])
+        CompositeLikelihood("Lmu-Ltau", terms=["amu", "amu"], data="2021")
     with pytest.raises(ParameterError, match="NaN"):
-        CompositeLikelihood("Lmu-Ltau", terms="amu").delta_chi2(np.array([np.nan, 0, -1]))
+        CompositeLikelihood("Lmu-Ltau", terms="amu", data="2021").delta_chi2(np.array([np.nan, 0, -1]))
     with pytest.raises(ParameterError, match="outside the supported range"):
-        CompositeLikelihood("Lmu-Ltau", terms="amu").delta_chi2(np.array([-3, 0, 1.0]))
+        CompositeLikelihood("Lmu-Ltau", terms="amu", data="2021").delta_chi2(np.array([-3, 0, 1.0]))
 
 
 def test_never_raises_inside_domain():
-    lk = CompositeLikelihood("3,-6,7,-10", terms=AVAILABLE)
+    lk = CompositeLikelihood("3,-6,7,-10", terms=AVAILABLE, data="2021")
     rng = np.random.default_rng(0)
     theta = np.column_stack([rng.uniform(-6, -1, 500), rng.uniform(-15, 15, 500),
                              rng.uniform(-2, np.log10(4), 500)])

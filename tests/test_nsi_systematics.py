@@ -26,7 +26,7 @@ def test_nsi_term_only_adds_so_the_candidate_filter_is_sound(tmp_path):
     assert again["delta_chi2"] == res["delta_chi2"]
     for charges in models:
         key = ",".join(str(c) for c in charges)
-        without = profile_model(charges, terms=ns.TERMS_NO_NSI, term_options=ns.TERM_OPTIONS)["delta_chi2"]
+        without = profile_model(charges, data="2021", terms=ns.TERMS_NO_NSI, term_options=ns.TERM_OPTIONS)["delta_chi2"]
         for name in res["sets"]:
             # 1e-3: Migrad's tolerance on Δχ²; the NSI term can only raise the minimum
             assert res["delta_chi2"][name][key] >= without - 1e-3
@@ -43,8 +43,8 @@ def test_same_likelihood_as_the_scan():
     # 0/100 resonance rule (a plain term tuple would fall back to the smooth sampler treatment)
     from bayes_u1x.likelihood import CompositeLikelihood
 
-    ref = CompositeLikelihood("3,-6,7,-10", terms="table1")
-    lk = CompositeLikelihood("3,-6,7,-10", terms=ns.TERMS, term_options=ns.TERM_OPTIONS)
+    ref = CompositeLikelihood("3,-6,7,-10", terms="table1", data="2021")
+    lk = CompositeLikelihood("3,-6,7,-10", terms=ns.TERMS, term_options=ns.TERM_OPTIONS, data="2021")
     assert lk.terms == ref.terms and lk.term_options["resonances"] == ref.term_options["resonances"]
 
 

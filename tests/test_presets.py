@@ -21,8 +21,8 @@ TABLE1_OPTIONS = {"resonances": {"mode": "paper"}}
 
 def test_table1_preset_differs_from_its_bare_terms():
     # why the options matter: the same five terms without App. B's rule are another likelihood
-    with_rule = CompositeLikelihood("Lmu-Ltau", terms="table1")
-    bare = CompositeLikelihood("Lmu-Ltau", terms=list(PRESETS["table1"].terms))
+    with_rule = CompositeLikelihood("Lmu-Ltau", terms="table1", data="2021")
+    bare = CompositeLikelihood("Lmu-Ltau", terms=list(PRESETS["table1"].terms), data="2021")
     theta = np.array([[-2.5, 0.0, np.log10(0.5)], [-3.0, 0.0, np.log10(0.3)]])  # above 2 m_mu, large g
     assert with_rule.term_options == TABLE1_OPTIONS and bare.term_options == {}
     assert not np.allclose(with_rule.terms_theta(theta)["resonances"], bare.terms_theta(theta)["resonances"])
@@ -30,9 +30,9 @@ def test_table1_preset_differs_from_its_bare_terms():
 
 def test_options_of_terms_outside_the_likelihood_are_refused():
     with pytest.raises(LikelihoodError, match="not in the likelihood"):
-        CompositeLikelihood("Lmu-Ltau", terms="amu", term_options={"resonances": {"mode": "full"}})
+        CompositeLikelihood("Lmu-Ltau", terms="amu", term_options={"resonances": {"mode": "full"}}, data="2021")
     with pytest.raises(LikelihoodError, match="unknown option"):
-        CompositeLikelihood("Lmu-Ltau", terms="table1", term_options={"resonances": {"mdoe": "full"}})
+        CompositeLikelihood("Lmu-Ltau", terms="table1", term_options={"resonances": {"mdoe": "full"}}, data="2021")
 
 
 def test_sample_terms_table1_samples_the_preset(tmp_path, capsys):
@@ -40,7 +40,7 @@ def test_sample_terms_table1_samples_the_preset(tmp_path, capsys):
     run.write_text('[run]\nmodel = "Lmu-Ltau"\nseed = 3\n[sampler]\nwalkers = 8\nmax_steps = 20\ncheck_every = 10\n'
                    '[init]\nmethod = "prior"\nprior_draws = 500\n[output]\nprior_draws = 10\n')
     out = tmp_path / "out"
-    rc = main(["sample", "--run", str(run), "--terms", "table1", "--out", str(out), "--no-progress", "--json"])
+    rc = main(["sample", "--data", "2021", "--run", str(run), "--terms", "table1", "--out", str(out), "--no-progress", "--json"])
     assert rc == 3  # 20 steps cannot converge: finished, not converged
     capsys.readouterr()
     like = result_attr(load_results(out / "posterior.nc"), "likelihood")
@@ -50,7 +50,7 @@ def test_sample_terms_table1_samples_the_preset(tmp_path, capsys):
 
 def test_scan_evidence_terms_table1_uses_the_preset(tmp_path, capsys):
     out = tmp_path / "ev.jsonl"
-    rc = main(["scan", "--evidence", "--terms", "table1", "--max-charge", "1", "--method", "mc", "--processes", "1",
+    rc = main(["scan", "--data", "2021", "--evidence", "--terms", "table1", "--max-charge", "1", "--method", "mc", "--processes", "1",
                "--setting", "n=2000", "--setting", "n_chunks=4", "--no-profile", "--out", str(out), "--json"])
     assert rc == 0
     recs = [json.loads(line) for line in out.read_text().splitlines()]

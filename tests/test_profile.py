@@ -72,7 +72,7 @@ from bayes_u1x.likelihood import CompositeLikelihood  # noqa: E402
     ("3,-6,7,-10", ((-4.5, -3.5), (-7.5, -5.5))),
 ])
 def test_profile_not_worse_than_brute_force_grid(model, box):
-    lk = CompositeLikelihood(model, terms="table1")
+    lk = CompositeLikelihood(model, terms="table1", data="2021")
     best = find_minima(lk, fixed_mass=0.2)[0]
     assert best.is_valid and best.method == "migrad"
     lg = np.linspace(*box[0], 161)
@@ -88,10 +88,10 @@ def test_profile_not_worse_than_brute_force_grid(model, box):
 
 def test_viability_of_benchmarks_at_200_mev():
     # Sec. 4.2: L_mu - L_tau is viable (Table 1); B - L and the dark photon are not (Fig. 2 / text)
-    ok = find_minima(CompositeLikelihood("Lmu-Ltau", terms="table1"), fixed_mass=0.2)[0]
+    ok = find_minima(CompositeLikelihood("Lmu-Ltau", terms="table1", data="2021"), fixed_mass=0.2)[0]
     assert thresholds.is_viable(ok.delta_chi2)
     for name in ("B-L", "dark-photon"):
-        res = find_minima(CompositeLikelihood(name, terms="table1"), fixed_mass=0.2)[0]
+        res = find_minima(CompositeLikelihood(name, terms="table1", data="2021"), fixed_mass=0.2)[0]
         assert not thresholds.is_viable(res.delta_chi2), name
 
 

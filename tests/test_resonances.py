@@ -271,7 +271,7 @@ def test_smooth_is_calibrated_to_the_cl_on_the_limit():
 
 
 def test_composite_likelihood_uses_the_term():
-    lk = CompositeLikelihood("Lmu-Ltau", terms="amu,resonances", term_options={"resonances": {"mode": "full"}})
+    lk = CompositeLikelihood("Lmu-Ltau", terms="amu,resonances", term_options={"resonances": {"mode": "full"}}, data="2021")
     assert lk.sm_terms()["resonances"] == 0.0
     vals = lk.terms_physical(np.array([1.44e-3, 3e-3]), np.array([0.0, 0.0]), np.array([0.2, 0.5]))
     assert vals["resonances"][0] == 0.0 and vals["resonances"][1] == 100.0  # BaBar 2016 at 0.5 GeV
@@ -291,7 +291,7 @@ def test_bad_options_are_clear_errors():
 
 # --- CLI ------------------------------------------------------------------------------------------------
 def test_cli_limits_json(capsys):
-    rc = main(["limits", "--model", "Lmu-Ltau", "--eps-ratio", "0", "--search", "all", "--json"])
+    rc = main(["limits", "--data", "2021", "--model", "Lmu-Ltau", "--eps-ratio", "0", "--search", "all", "--json"])
     assert rc == 0
     out = json.loads(capsys.readouterr().out)
     names = [e["search"] for e in out]
@@ -306,14 +306,14 @@ def test_cli_limits_json(capsys):
 
 
 def test_cli_limits_errors(capsys):
-    assert main(["limits", "--model", "nonsense", "--eps-ratio", "0"]) == 2
-    assert main(["limits", "--model", "B-L", "--search", "nope"]) == 2
+    assert main(["limits", "--data", "2021", "--model", "nonsense", "--eps-ratio", "0"]) == 2
+    assert main(["limits", "--data", "2021", "--model", "B-L", "--search", "nope"]) == 2
     assert "unknown search" in capsys.readouterr().err
 
 
 def test_cli_plot_limits(tmp_path):
     out = tmp_path / "lim.png"
-    assert main(["plot", "limits", "--model", "B-L", "--eps-ratio", "0", "--out", str(out)]) == 0
+    assert main(["plot", "limits", "--data", "2021", "--model", "B-L", "--eps-ratio", "0", "--out", str(out)]) == 0
     assert out.stat().st_size > 10000
 
 

@@ -46,7 +46,7 @@ def _config(**sampler):
     s = {"walkers": 16, "max_steps": 600, "check_every": 200, "tau_multiple": 1e9,
          "checkpoint_seconds": 5.0}
     s.update(sampler)
-    return run_from_dict({"run": {"model": "Lmu-Ltau", "terms": ["amu"], "seed": 11},
+    return run_from_dict({"run": {"model": "Lmu-Ltau", "terms": ["amu"], "seed": 11, "data": "2021"},
                           "sampler": s, "init": {"method": "prior", "prior_draws": 4000},
                           "output": {"prior_draws": 200}})
 
@@ -103,7 +103,7 @@ def test_log_posterior_outside_prior_skips_likelihood():
 
 # --- initialisation -------------------------------------------------------------------------------
 def test_initial_walkers_avoid_the_sm_plateau():
-    lk = CompositeLikelihood("Lmu-Ltau", terms="amu")
+    lk = CompositeLikelihood("Lmu-Ltau", terms="amu", data="2021")
     lp = LogPosterior(lk, default_prior())
     init = {"method": "prior", "prior_draws": 20000, "ball_scale": 1e-3, "ball_fraction": 0.5,
             "max_delta_chi2": 11.34}
@@ -234,7 +234,7 @@ def test_inference_data_layout(reference_run):
 # --- CLI -----------------------------------------------------------------------------------------------------
 def test_cli_sample_summary_plot(tmp_path, capsys):
     out = tmp_path / "r"
-    rc = main(["sample", "--model", "Lmu-Ltau", "--terms", "amu", "--out", str(out), "--max-steps", "300",
+    rc = main(["sample", "--data", "2021", "--model", "Lmu-Ltau", "--terms", "amu", "--out", str(out), "--max-steps", "300",
                "--walkers", "16", "--seed", "3", "--no-progress", "--json"])
     assert rc == 3  # finished, not converged after 300 steps: distinct exit code
     s = json.loads(capsys.readouterr().out)
@@ -245,12 +245,12 @@ def test_cli_sample_summary_plot(tmp_path, capsys):
     assert main(["plot", "corner", str(out / "posterior.nc"), "--out", str(png)]) == 0
     assert png.stat().st_size > 20_000
     # an existing checkpoint is not overwritten silently
-    assert main(["sample", "--model", "Lmu-Ltau", "--terms", "amu", "--out", str(out), "--no-progress"]) == 2
+    assert main(["sample", "--data", "2021", "--model", "Lmu-Ltau", "--terms", "amu", "--out", str(out), "--no-progress"]) == 2
     assert "--resume" in capsys.readouterr().err
 
 
 def test_cli_unknown_term_is_named(tmp_path, capsys):
-    rc = main(["sample", "--model", "Lmu-Ltau", "--terms", "amu,muonium", "--out", str(tmp_path), "--no-progress"])
+    rc = main(["sample", "--data", "2021", "--model", "Lmu-Ltau", "--terms", "amu,muonium", "--out", str(tmp_path), "--no-progress"])
     err = capsys.readouterr().err
     assert rc == 2 and "'muonium'" in err and "unknown likelihood term" in err
 

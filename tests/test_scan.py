@@ -16,7 +16,7 @@ def _table(results):
 
 def test_scan_resumes_after_kill(tmp_path):
     out = tmp_path / "scan.jsonl"
-    cmd = [sys.executable, "-m", "bayes_u1x", "scan", "--max-charge", "3", "--terms", "amu",
+    cmd = [sys.executable, "-m", "bayes_u1x", "scan", "--data", "2021", "--max-charge", "3", "--terms", "amu",
            "--processes", "1", "--out", str(out)]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     # wait for a few finished models, then kill -9 mid-run
@@ -32,8 +32,8 @@ def test_scan_resumes_after_kill(tmp_path):
     # simulate a line cut short by the kill: it must be ignored and recomputed
     with open(out, "a") as fh:
         fh.write('{"charges": [1, 2')
-    resumed = scan(max_charge=3, terms="amu", out=out, processes=1)
-    fresh = scan(max_charge=3, terms="amu", processes=1)
+    resumed = scan(max_charge=3, terms="amu", data="2021", out=out, processes=1)
+    fresh = scan(max_charge=3, terms="amu", data="2021", processes=1)
     assert len(resumed) == 14
     assert _table(resumed) == _table(fresh)
     # the file holds every model exactly once among its complete lines
@@ -44,8 +44,8 @@ def test_scan_resumes_after_kill(tmp_path):
 
 
 def test_scan_parallel_equals_serial():
-    serial = scan(max_charge=2, terms="amu", processes=1)
-    parallel = scan(max_charge=2, terms="amu", processes=2)
+    serial = scan(max_charge=2, terms="amu", data="2021", processes=1)
+    parallel = scan(max_charge=2, terms="amu", data="2021", processes=2)
     assert _table(serial) == _table(parallel)
     # amu alone can always be satisfied by a muon-coupled model; the dark photon too via eps
     assert all(np.isfinite(r["delta_chi2"]) for r in serial)

@@ -25,7 +25,7 @@ def _register_sample(sub) -> None:
                    help="append '-TEXT' to the output folder (seed studies: --seed 2 --label seed2)")
     p.add_argument("--seed", type=int, help="root seed (numpy SeedSequence)")
     p.add_argument("--terms", help="likelihood terms, comma-separated, or a preset (default, table1, ...)")
-    p.add_argument("--data", help="measurement set (2021, 2025)")
+    p.add_argument("--data", help="measurement set (2021, 2025, 2026; default 2026, today's data)")
     p.add_argument("--prior", metavar="FILE", help="prior file (TOML) or a shipped prior's name")
     p.add_argument("--walkers", type=int, help="number of emcee walkers")
     p.add_argument("--max-steps", type=int, help="hard cap on the number of steps")

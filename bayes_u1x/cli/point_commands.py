@@ -144,7 +144,8 @@ def add_limit_arguments(p) -> None:
     p.add_argument("--mass-min", type=float, default=1e-3, help="lowest mass [GeV] (default 0.001)")
     p.add_argument("--mass-max", type=float, default=10.0, help="highest mass [GeV] (default 10)")
     p.add_argument("--data", default=None,
-                   help="measurement set(s), comma separated (default: 2021,2025 with --combined; 2021 for the band)")
+                   help=f"measurement set(s), comma separated (default: {','.join(COMBINED_SETS)} with --combined, "
+                        f"the paper's beside today's; {DEFAULT_SET} for the band)")
     c = p.add_argument_group("combined limit (--combined)")
     c.add_argument("--combined", action="store_true",
                    help="the combined limit of every constraint of the likelihood (Delta chi2 relative to the SM, "

@@ -46,6 +46,7 @@ import numpy as np
 from ..constants import M_X_MAX, M_X_MIN
 from ..errors import ParameterError
 from ..likelihood import CompositeLikelihood
+from ..measurements import DEFAULT_SET
 from ..models import get_model
 from ..observables import TERMS
 from ..observables.amu import coupling_band
@@ -186,7 +187,7 @@ def _min_over_g(prob, masses, g_grid, Qtot):
     return v, np.exp(x), r
 
 
-def combined_limits(model, masses=None, eps_ratio=0.0, data="2021", cls=(0.95, 0.90), preset="default",
+def combined_limits(model, masses=None, eps_ratio=0.0, data=DEFAULT_SET, cls=(0.95, 0.90), preset="default",
                     include_amu: bool = False, convention: str = "one-sided", per_term: bool = True,
                     g_range=(1e-7, 1.0), n_g: int | None = None, n_r: int = 241, term_options=None) -> dict:
     """Combined upper limits on g_X vs m_X (definition in the module docstring).

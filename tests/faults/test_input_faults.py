@@ -26,7 +26,7 @@ def test_4_a_cache_file_with_wrong_values_or_keys_is_rebuilt_not_trusted(tmp_pat
 
     clear()
     point = (np.array([1e-4]), np.array([-6.0]), np.array([0.05]))
-    honest = CompositeLikelihood("B-L", terms="coherent").terms_physical(*point)["coherent"][0]
+    honest = CompositeLikelihood("B-L", terms="coherent", data="2021").terms_physical(*point)["coherent"][0]
     [f] = tmp_path.glob("coherent_csi_response-*.npz")
     with np.load(f) as z:
         arrays = {k: z[k] for k in z.files}
@@ -34,13 +34,13 @@ def test_4_a_cache_file_with_wrong_values_or_keys_is_rebuilt_not_trusted(tmp_pat
     np.savez(f, **arrays)
     clear()
     with pytest.warns(RuntimeWarning, match="failed its content check"):
-        again = CompositeLikelihood("B-L", terms="coherent").terms_physical(*point)["coherent"][0]
+        again = CompositeLikelihood("B-L", terms="coherent", data="2021").terms_physical(*point)["coherent"][0]
     assert again == honest
     np.savez(f, unrelated=np.ones(3))  # a file with the wrong keys
     clear()
     cache._warned.clear()
     with pytest.warns(RuntimeWarning, match="failed its content check"):
-        assert CompositeLikelihood("B-L", terms="coherent").terms_physical(*point)["coherent"][0] == honest
+        assert CompositeLikelihood("B-L", terms="coherent", data="2021").terms_physical(*point)["coherent"][0] == honest
 
 
 def test_6_non_finite_results_and_arguments_are_errors_not_output(cli):
@@ -51,14 +51,14 @@ def test_6_non_finite_results_and_arguments_are_errors_not_output(cli):
     rc, _, err = cli("profile", "--within", "nan", "--minos")
     assert rc == 2 and "Traceback" not in err
     with pytest.raises(ParameterError, match="exceeds"):
-        CompositeLikelihood("Lmu-Ltau", terms="amu").delta_chi2(np.array([[-3.0, 1e300, -1.0]]))
+        CompositeLikelihood("Lmu-Ltau", terms="amu", data="2021").delta_chi2(np.array([[-3.0, 1e300, -1.0]]))
 
 
 def test_6_a_term_returning_nan_is_named_not_summed(monkeypatch):
     from bayes_u1x.observables import amu
     monkeypatch.setattr(amu, "prepare", lambda data: (lambda cp: np.full(np.shape(cp.m), np.nan)))
     with pytest.raises(LikelihoodError, match="'amu' is not a number"):
-        CompositeLikelihood("Lmu-Ltau", terms="amu").delta_chi2(np.array([[-3.0, 0.0, -1.0]]))
+        CompositeLikelihood("Lmu-Ltau", terms="amu", data="2021").delta_chi2(np.array([[-3.0, 0.0, -1.0]]))
 
 
 def test_12_unbounded_work_is_refused_up_front(cli, tmp_path):

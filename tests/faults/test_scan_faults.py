@@ -21,7 +21,7 @@ from bayes_u1x.models import enumerate_vector_models
 
 from faultkit import one_line_error
 
-SMALL = dict(max_charge=2, terms="amu", processes=1)
+SMALL = dict(max_charge=2, terms="amu", processes=1, data="2021")
 
 
 def test_1_resume_under_other_settings_is_refused_naming_the_setting(tmp_path, cli):
@@ -46,7 +46,7 @@ def test_1_an_evidence_scan_refuses_another_method_prior_or_nsi_set(tmp_path):
     from bayes_u1x.inference.evidence import evidence_scan
 
     out = tmp_path / "z.jsonl"
-    small = dict(models=["Lmu-Ltau"], terms="amu,nsi", method="mc", settings={"n": 400, "n_chunks": 4},
+    small = dict(models=["Lmu-Ltau"], terms="amu,nsi", data="2021", method="mc", settings={"n": 400, "n_chunks": 4},
                  profile=False, processes=1, out=out)
     evidence_scan(**small)
     before = out.read_text()
