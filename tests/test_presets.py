@@ -58,3 +58,22 @@ def test_scan_evidence_terms_table1_uses_the_preset(tmp_path, capsys):
     assert head["settings"]["likelihood"] == "table1" and head["settings"]["term_options"] == TABLE1_OPTIONS
     assert rows and all(r["likelihood"] == "table1" and r["term_options"] == TABLE1_OPTIONS for r in rows)
     assert [r["model"] for r in json.loads(capsys.readouterr().out)] == [r["model"] for r in rows]
+
+
+def test_newest_data_set_is_the_default_and_reproduce_pins_the_papers():
+    # issue "Today's data": sample, compare, scan --evidence and the combined limits default to the
+    # newest set, reproduce pins 2021
+    from bayes_u1x.cli import build_parser
+    from bayes_u1x.cli.point_commands import COMBINED_SETS
+    from bayes_u1x.inference.config import run_from_dict
+    from bayes_u1x.measurements import DEFAULT_SET, PAPER_SET, available_sets
+
+    assert DEFAULT_SET == max(available_sets()) == "2026" and PAPER_SET == "2021"
+    parser = build_parser()
+    assert parser.parse_args(["scan", "--evidence"]).data == DEFAULT_SET
+    assert parser.parse_args(["chi2", "--sm"]).data == DEFAULT_SET
+    assert run_from_dict({"run": {"model": "Lmu-Ltau"}}).settings["run"]["data"] == DEFAULT_SET   # sample, no --data
+    assert COMBINED_SETS == (PAPER_SET, DEFAULT_SET)
+    assert CompositeLikelihood("Lmu-Ltau").data.name == DEFAULT_SET
+    for cmd in (["reproduce", "table1"], ["reproduce", "fig3"]):
+        assert parser.parse_args(cmd).data == PAPER_SET, cmd
