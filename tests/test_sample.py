@@ -144,7 +144,7 @@ SCRIPT = textwrap.dedent("""
     import sys
     from bayes_u1x.inference.config import run_from_dict
     from bayes_u1x.inference.sample import run_sampler
-    cfg = run_from_dict({"run": {"model": "Lmu-Ltau", "terms": ["amu"], "seed": 11},
+    cfg = run_from_dict({"run": {"model": "Lmu-Ltau", "terms": ["amu"], "seed": 11, "data": "2021"},
                          "sampler": {"walkers": 16, "max_steps": 1500, "check_every": 500,
                                      "tau_multiple": 1e9, "checkpoint_seconds": CKPT},
                          "init": {"method": "prior", "prior_draws": 4000},
