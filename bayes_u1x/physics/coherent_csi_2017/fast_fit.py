@@ -65,6 +65,17 @@ def _cholesky_step(g0, g1, g2, h00, h01, h02, h11, h12, h22, sqrt):
     return s0, s1, s2, y0 * y0 + y1 * y1 + y2 * y2, p1, p2
 
 
+def total_count_optimum(s_tot, b_tot, n_tot, inv_s2):
+    """Optimal 1+α of the one-bin (total count) problem with the asymmetric pull 2(a − 1 − ln a)/σ²:
+    the positive root of (s² + s/σ²) u² + (s(b − n) + (b − s)/σ²) u − b/σ² = 0 for signal s,
+    background b, data n and ``inv_s2`` = 1/σ², written −2c/(b' + √(b'² − 4ac)), whose denominator
+    is positive for every s ≥ 0. A start value for the binned profiles (2017 and 2021 CsI)."""
+    qa = s_tot * s_tot + s_tot * inv_s2
+    qb = s_tot * (b_tot - n_tot) + (b_tot - s_tot) * inv_s2
+    qc = -b_tot * inv_s2
+    return -2.0 * qc / (qb + np.sqrt(qb * qb - 4.0 * qa * qc))
+
+
 class FastFit:
     """Signal and profiled χ² for one response table and template set (built once per options)."""
 
@@ -160,14 +171,8 @@ class FastFit:
 
     # --- profile ---------------------------------------------------------------------------------
     def _a_total(self, s_tot):
-        """Optimal 1+α of the one-bin (total count) problem with the asymmetric pull, in closed form:
-        the positive root of (s² + s/σ²) u² + (s(b − n) + (b − s)/σ²) u − b/σ² = 0 (a start value
-        only: the form −2c/(b + √(b² − 4ac)) has a positive denominator for every s ≥ 0)."""
-        b, inv = self.bg_sm, 1.0 / self.s2[0]
-        qa = s_tot * s_tot + s_tot * inv
-        qb = s_tot * (b - self.n_tot) + (b - s_tot) * inv
-        qc = -b * inv
-        return -2.0 * qc / (qb + np.sqrt(qb * qb - 4.0 * qa * qc))
+        """:func:`total_count_optimum` with the SM background and this term's α prior width."""
+        return total_count_optimum(s_tot, self.bg_sm, self.n_tot, 1.0 / self.s2[0])
 
     def _value(self, S, Ssum, X):
         mu = np.multiply(S, X[:, 0:1])

@@ -22,7 +22,8 @@ Armijo backtracking that also keeps every μ_i > 0).  Three things keep it at a 
 point over the whole prior box (45 % of which predicts signals far above the data):
 
 * a point whose signal exceeds the data more than :data:`FAR_SIGNAL`-fold starts at the 1+α of the
-  total-count problem, in closed form (:func:`_a_total`), not at the SM optimum;
+  total-count problem, in closed form
+  (:func:`~bayes_u1x.physics.coherent_csi_2017.fast_fit.total_count_optimum`), not at the SM optimum;
 * while the Newton decrement λ ≥ :data:`.solver.LAM_FAR` the step in α is taken in u = ln(1+α) (χ² is then
   nearly linear in u; steps in α were cut down by the line search dozens of times);
 * a full step from λ² < :data:`.solver.LAM2_FINAL`, or a step below :data:`.solver.LAM2_NOISE` that gains only
@@ -42,6 +43,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..coherent_csi_2017.fast_fit import total_count_optimum
 from .inputs import anticoincidence, binning, brn_shape, coincidence, facts, nin_shape
 from .solver import newton as _newton
 from .timing import neutrino_time_fractions, neutron_time_pdf, steady_state_time_pdf
@@ -255,18 +257,6 @@ class _Problem:
         return g, H, Hgn
 
 
-def _a_total(s_tot, b_tot, n_tot, sigma):
-    """Optimal 1+α of the one-bin (total count) problem with the asymmetric pull: the positive root
-    of (s² + s/σ²) u² + (s(b − n) + (b − s)/σ²) u − b/σ² = 0 (written −2c/(b' + √(b'² − 4ac)), whose
-    denominator is positive for every s ≥ 0). A start value for strongly excluded points, where the
-    signal exceeds the data by orders of magnitude and 1+α starts far from 1."""
-    inv = 1.0 / sigma ** 2
-    qa = s_tot * s_tot + s_tot * inv
-    qb = s_tot * (b_tot - n_tot) + (b_tot - s_tot) * inv
-    qc = -b_tot * inv
-    return -2.0 * qc / (qb + np.sqrt(qb * qb - 4.0 * qa * qc))
-
-
 def _initial(S0tot, tpl, free_signal, signal_sigma):
     b = tpl.bkg.sum()
     n = tpl.n.sum()
@@ -314,7 +304,7 @@ def profile(S, tpl: Templates, free_signal: bool = False, signal_sigma: float | 
                 n_tot = float(tpl.n.sum())
                 far = s_tot > FAR_SIGNAL * n_tot
                 if far.any():
-                    x0[far, 0] = _a_total(s_tot[far], b_tot, n_tot, sigma_a) - 1.0
+                    x0[far, 0] = total_count_optimum(s_tot[far], b_tot, n_tot, 1.0 / sigma_a ** 2) - 1.0
         elif fit_signal:
             x0[:, 0] = _initial(s0.sum(axis=1), tpl, free_signal, sigma_a)
         val[lo:lo + CHUNK], th[lo:lo + CHUNK] = _newton(prob, x0, tol, max_iter)
