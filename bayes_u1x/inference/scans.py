@@ -245,7 +245,11 @@ def run_scan(jobs, worker, *, kind: str, settings: dict, out=None, executor=None
                     while pending:
                         finished, pending = cf.wait(pending, timeout=0.5, return_when=cf.FIRST_COMPLETED)
                         for f in finished:
-                            record(futures[f], f.result())
+                            # drop the future once recorded: a Dask client holding it keeps the result
+                            # on its worker, and a worker lost later takes those results with it and
+                            # the scheduler recomputes them (36 finished models redone after one kill)
+                            record(futures.pop(f), f.result())
+                        finished = f = None
                         if stop.signum is not None:
                             raise Interrupted(f"scan stopped by signal {stop.signum}; {n_done} of {total} "
                                               f"recorded in {out} (run again to continue)", stop.signum)
