@@ -256,6 +256,8 @@ class CompositeLikelihood:
         self._warn_reference_mass(cp.m)
         shape = cp.shape
         out = {}
+        if shape == ():
+            return self._terms_one_point(cp)
         for name, fn in self._bound:
             val = np.array(fn(cp), dtype=float)              # a fresh array the caller may keep
             if np.isnan(val).any():
@@ -264,6 +266,21 @@ class CompositeLikelihood:
                 raise LikelihoodError(f"likelihood term {name!r} is not a number at g_X = {g:.4g}, "
                                       f"eps e/g_X = {r:.4g}, m_X = {m:.4g} GeV (a bug: please report it)")
             out[name] = val if val.shape == shape else np.broadcast_to(val, shape).copy()
+        return out
+
+    def _terms_one_point(self, cp) -> dict[str, np.ndarray]:
+        """:meth:`terms_physical` at one point (cp.shape == ()): the same values as 0-d arrays; a
+        term's float result is checked with float arithmetic instead of numpy's per-call machinery
+        (≈ 3 µs a term, a tenth of a one-point call)."""
+        out = {}
+        for name, fn in self._bound:
+            v = fn(cp)
+            x = v if type(v) is float or type(v) is np.float64 else np.asarray(v, dtype=float).reshape(())
+            if x != x:
+                raise LikelihoodError(f"likelihood term {name!r} is not a number at g_X = {float(cp.g):.4g}, "
+                                      f"eps e/g_X = {float(cp.r_eps):.4g}, m_X = {float(cp.m):.4g} GeV "
+                                      "(a bug: please report it)")
+            out[name] = np.array(x, dtype=float)
         return out
 
     def terms_theta(self, theta) -> dict[str, np.ndarray]:

@@ -59,6 +59,10 @@ def test_6_a_term_returning_nan_is_named_not_summed(monkeypatch):
     monkeypatch.setattr(amu, "prepare", lambda data: (lambda cp: np.full(np.shape(cp.m), np.nan)))
     with pytest.raises(LikelihoodError, match="'amu' is not a number"):
         CompositeLikelihood("Lmu-Ltau", terms="amu", data="2021").delta_chi2(np.array([[-3.0, 0.0, -1.0]]))
+    # and at one point, where the terms answer with floats (the one-point path of terms_physical)
+    monkeypatch.setattr(amu, "prepare", lambda data: (lambda cp: float("nan")))
+    with pytest.raises(LikelihoodError, match="'amu' is not a number at g_X = 0.001"):
+        CompositeLikelihood("Lmu-Ltau", terms="amu", data="2021").delta_chi2(np.array([-3.0, 0.0, -1.0]))
 
 
 def test_12_unbounded_work_is_refused_up_front(cli, tmp_path):
