@@ -119,7 +119,7 @@ def unit_cube_transform(prior):
 def run_ours(model, seed):
     s = SETTINGS["ours"]
     kw = {"settings": {"n": 20_000, "n_chunks": 5}} if s.get("quick") else {}
-    rec = model_evidence(model, method=s["method"], profile=s["profile"], seed=s["seed"], **kw)
+    rec = model_evidence(model, data="2021", method=s["method"], profile=s["profile"], seed=s["seed"], **kw)
     return {"log_z": rec["log_z"], "log_z_err": rec["log_z_err"], "capped": False,
             "estimator_n_like_evals": rec["n_like_evals"], "estimator_seconds": rec["seconds"],
             "extra": {"estimator": rec["estimator"], "ess": rec["ess"], "fallback": rec["fallback"],
