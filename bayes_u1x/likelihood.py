@@ -157,6 +157,12 @@ def _total(terms: dict):
     return sum(vals)
 
 
+def _not_a_number(term: str, g: float, r_eps: float, m: float) -> LikelihoodError:
+    """The error for a term that returned NaN at the point (g_X, εe/g_X, m_X)."""
+    return LikelihoodError(f"likelihood term {term!r} is not a number at g_X = {g:.4g}, "
+                           f"eps e/g_X = {r_eps:.4g}, m_X = {m:.4g} GeV (a bug: please report it)")
+
+
 class CompositeLikelihood:
     """Sum of named Δχ² terms for one model.
 
@@ -255,31 +261,28 @@ class CompositeLikelihood:
             self._check_validity(cp.m)
         self._warn_reference_mass(cp.m)
         shape = cp.shape
-        out = {}
         if shape == ():
             return self._terms_one_point(cp)
+        out = {}
         for name, fn in self._bound:
             val = np.array(fn(cp), dtype=float)              # a fresh array the caller may keep
             if np.isnan(val).any():
                 k = np.flatnonzero(np.isnan(np.broadcast_to(val, shape)))[0]
-                g, r, m = (float(np.ravel(np.broadcast_to(a, shape))[k]) for a in (cp.g, cp.r_eps, cp.m))
-                raise LikelihoodError(f"likelihood term {name!r} is not a number at g_X = {g:.4g}, "
-                                      f"eps e/g_X = {r:.4g}, m_X = {m:.4g} GeV (a bug: please report it)")
+                raise _not_a_number(name, *(float(np.ravel(np.broadcast_to(a, shape))[k])
+                                            for a in (cp.g, cp.r_eps, cp.m)))
             out[name] = val if val.shape == shape else np.broadcast_to(val, shape).copy()
         return out
 
     def _terms_one_point(self, cp) -> dict[str, np.ndarray]:
         """:meth:`terms_physical` at one point (cp.shape == ()): the same values as 0-d arrays; a
-        term's float result is checked with float arithmetic instead of numpy's per-call machinery
-        (≈ 3 µs a term, a tenth of a one-point call)."""
+        term's float result is checked with float arithmetic instead of np.isnan(...).any() on a 0-d
+        array (≈ 5 % of a one-point call)."""
         out = {}
         for name, fn in self._bound:
             v = fn(cp)
             x = v if type(v) is float or type(v) is np.float64 else np.asarray(v, dtype=float).reshape(())
             if x != x:
-                raise LikelihoodError(f"likelihood term {name!r} is not a number at g_X = {float(cp.g):.4g}, "
-                                      f"eps e/g_X = {float(cp.r_eps):.4g}, m_X = {float(cp.m):.4g} GeV "
-                                      "(a bug: please report it)")
+                raise _not_a_number(name, float(cp.g), float(cp.r_eps), float(cp.m))
             out[name] = np.array(x, dtype=float)
         return out
 
